@@ -1,0 +1,209 @@
+# tglab -- top-level build.
+#
+#   make            libtg, the lab program
+#   make test       the whole suite: plain, then ASan+UBSan, then valgrind
+#   make bench      benchmark programs (print ratios against baselines)
+#   make deps       install the Debian packages the project needs
+#   make install    PREFIX=/usr/local DESTDIR= (tg.h, libtg.a, tg.pc, lab)
+#
+# V=1 shows the commands; WERROR=1 turns warnings into errors (CI does).
+# Your CFLAGS, CPPFLAGS and LDFLAGS are respected; ours are added to them.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# The Debian packages this project needs (make deps installs them).
+DEB_PACKAGES := build-essential pkg-config libuv1-dev libcmocka-dev \
+	libncurses-dev libmd4c-dev libsqlite3-dev libjansson-dev \
+	libseccomp-dev bubblewrap valgrind tmux python3
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+# SAN=1 builds everything with AddressSanitizer and UBSan.
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+endif
+
+PKGS_CORE   := libuv
+PKGS_TEST   := cmocka
+PKGS_RUNNER := libuv jansson libseccomp
+
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pkg_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(SANFLAGS) -MMD -MP \
+	-Icore/include
+ALL_CFLAGS   = $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS  = $(SANFLAGS) $(LDFLAGS)
+
+# ---- libtg ---------------------------------------------------------------
+CORE_SRC := $(wildcard core/src/*.c)
+CORE_ASM := $(wildcard core/src/*.S)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o) $(CORE_ASM:%.S=$(BUILD)/%.o)
+LIBTG    := $(BUILD)/libtg.a
+
+# ---- runner --------------------------------------------------------------
+RUNNER_SRC := $(wildcard runner/src/*.c runner/src/*/*.c)
+RUNNER_OBJ := $(RUNNER_SRC:%.c=$(BUILD)/%.o)
+RUNNER_LIB_OBJ := $(filter-out $(BUILD)/runner/src/main.o,$(RUNNER_OBJ))
+LAB        := $(BUILD)/lab
+# The jail: a tiny program run inside bubblewrap that sets limits, drops
+# privileges and loads the seccomp filter before exec'ing untrusted code.
+JAIL_SRC   := $(wildcard runner/jail/*.c)
+JAIL       := $(if $(JAIL_SRC),$(BUILD)/lab-jail)
+
+# ---- tests ---------------------------------------------------------------
+CORE_TEST_SRC := $(wildcard tests/core/test_*.c)
+CORE_TESTS    := $(CORE_TEST_SRC:%.c=$(BUILD)/%)
+RUNNER_TEST_SRC := $(wildcard tests/runner/test_*.c)
+RUNNER_TESTS    := $(RUNNER_TEST_SRC:%.c=$(BUILD)/%)
+TEST_SUPPORT  := $(wildcard tests/support/*.c)
+TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
+
+# ---- benches -------------------------------------------------------------
+BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCHES   := $(BENCH_SRC:%.c=$(BUILD)/%)
+
+.PHONY: all lab libtg test check test-plain test-asan test-valgrind bench \
+	deps check-deps install uninstall clean format
+
+all: check-deps $(LIBTG) $(LAB) $(JAIL)
+
+libtg: $(LIBTG)
+lab: $(LAB)
+
+# Fail early, and say exactly what is missing, when a library is absent.
+check-deps:
+	@missing=""; \
+	for p in $(sort $(PKGS_CORE) $(PKGS_RUNNER)); do \
+	  $(PKG_CONFIG) --exists $$p 2>/dev/null || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "tglab: missing libraries:$$missing" >&2; \
+	  echo "tglab: install them with: make deps" >&2; \
+	  echo "       (or: sudo apt-get install $(DEB_PACKAGES))" >&2; \
+	  exit 1; \
+	fi
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(PKGS_CORE) $(PKGS_RUNNER)) -c $< -o $@
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  AS      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBTG): $(CORE_OBJ)
+	$(if $(Q),@echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LAB): $(RUNNER_OBJ) $(LIBTG)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(RUNNER_OBJ) $(LIBTG) \
+		$(call pkg_libs,$(PKGS_RUNNER)) -lm
+
+ifneq ($(JAIL),)
+$(JAIL): $(JAIL_SRC:%.c=$(BUILD)/%.o)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,libseccomp)
+endif
+
+$(BUILD)/tests/runner/test_%: tests/runner/test_%.c $(RUNNER_LIB_OBJ) $(LIBTG) $(TEST_SUPPORT_OBJ)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(PKGS_TEST) $(PKGS_RUNNER)) \
+		-Itests/support -Irunner/src -o $@ $< $(TEST_SUPPORT_OBJ) \
+		$(RUNNER_LIB_OBJ) $(ALL_LDFLAGS) $(LIBTG) \
+		$(call pkg_libs,$(PKGS_TEST) $(PKGS_RUNNER)) -lm
+
+$(BUILD)/tests/core/test_%: tests/core/test_%.c $(LIBTG) $(TEST_SUPPORT_OBJ)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(PKGS_TEST)) -Itests/support \
+		-o $@ $< $(TEST_SUPPORT_OBJ) $(ALL_LDFLAGS) $(LIBTG) \
+		$(call pkg_libs,$(PKGS_TEST) $(PKGS_CORE)) -lm
+
+$(BUILD)/bench/bench_%: bench/bench_%.c $(LIBTG)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  BENCH   $@")
+	$(Q)$(CC) $(BASE_CFLAGS) $(CPPFLAGS) -O2 -g -o $@ $< $(ALL_LDFLAGS) \
+		$(LIBTG) $(call pkg_libs,$(PKGS_CORE)) -lm
+
+# ---- test ----------------------------------------------------------------
+# The plain suite, the same tests under ASan+UBSan (their own build tree),
+# and the core tests under valgrind.  tests/run prints "N passed, N failed".
+test check: check-deps
+	$(Q)$(MAKE) --no-print-directory test-plain
+	$(Q)$(MAKE) --no-print-directory test-asan
+	$(Q)$(MAKE) --no-print-directory test-valgrind
+
+test-plain: $(LIBTG) $(LAB) $(JAIL) $(CORE_TESTS) $(RUNNER_TESTS)
+	$(Q)sh tests/run --label plain $(CORE_TESTS) $(RUNNER_TESTS)
+
+test-asan:
+	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/asan \
+		$(BUILD)/asan/libtg.a $(CORE_TESTS:$(BUILD)/%=$(BUILD)/asan/%)
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		sh tests/run --label asan $(CORE_TESTS:$(BUILD)/%=$(BUILD)/asan/%)
+
+test-valgrind: $(CORE_TESTS)
+	$(Q)sh tests/run --label valgrind --valgrind $(CORE_TESTS)
+
+bench: $(LIBTG) $(BENCHES)
+	$(Q)for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+
+# ---- set-up --------------------------------------------------------------
+deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "tglab: installing Debian packages: $(DEB_PACKAGES)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends $(DEB_PACKAGES) >/dev/null; \
+	else \
+	  echo "tglab: run this as root to install the dependencies:"; \
+	  echo "  sudo apt-get install $(DEB_PACKAGES)"; \
+	  exit 1; \
+	fi
+
+# ---- install -------------------------------------------------------------
+$(BUILD)/tg.pc: core/tg.pc.in
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|0.1.0|g' $< > $@
+
+install: $(LIBTG) $(LAB) $(BUILD)/tg.pc
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/bin
+	install -m 644 core/include/tg.h $(DESTDIR)$(PREFIX)/include/tg.h
+	install -m 644 $(LIBTG) $(DESTDIR)$(PREFIX)/lib/libtg.a
+	install -m 644 $(BUILD)/tg.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tg.pc
+	install -m 755 $(LAB) $(DESTDIR)$(PREFIX)/bin/lab
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/include/tg.h $(DESTDIR)$(PREFIX)/lib/libtg.a \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig/tg.pc $(DESTDIR)$(PREFIX)/bin/lab
+
+clean:
+	rm -rf $(BUILD)
+
+format:
+	clang-format -i core/include/*.h core/src/*.c runner/src/*.c tests/*/*.c
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
