@@ -1,0 +1,320 @@
+/*
+ * error.c -- the error object itself: creation, reference counting, notes,
+ * cause and context, the per-thread live count, and the three immortal
+ * static errors that stand in when memory runs out.  Errors are immutable
+ * apart from their notes and links, so sharing one between groups (as split
+ * does) is safe.  Releasing is iterative, so a long chain of causes or a
+ * wide group never recurses deeply.
+ */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error_internal.h"
+
+static _Thread_local size_t live_count;    /* non-static errors alive */
+static _Thread_local uint64_t next_serial; /* for tg_error.serial */
+static _Thread_local tg_error *free_list;  /* errors waiting to be freed */
+static _Thread_local bool freeing;         /* a drain loop is running */
+
+/* refs == 0 makes these immortal: never counted, never changed. */
+static tg_error oom_error = {.type = &TG_MemoryError,
+                             .message = "out of memory"};
+static tg_error not_done_error = {.type = &TG_RuntimeError,
+                                  .message = "the task is not done yet"};
+static tg_error cancelled_error = {.type = &TG_CancelledError,
+                                   .message = ""};
+
+tg_error *tg__error_oom(void)
+{
+    return &oom_error;
+}
+
+tg_error *tg__error_not_done(void)
+{
+    return &not_done_error;
+}
+
+tg_error *tg__error_cancelled_static(void)
+{
+    return &cancelled_error;
+}
+
+tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
+                          size_t msg_len, size_t n_members)
+{
+    size_t members_size = n_members * sizeof(tg_error *);
+    tg_error *e = tg__malloc(sizeof *e + members_size + msg_len + 1);
+    if (!e)
+        return NULL;
+    memset(e, 0, sizeof *e + members_size);
+    char *text = (char *)(e + 1) + members_size;
+    if (msg && msg_len)
+        memcpy(text, msg, msg_len);
+    text[msg_len] = '\0';
+    e->type = type;
+    e->refs = 1;
+    e->message = text;
+    e->members = n_members ? (tg_error **)(e + 1) : NULL;
+    e->n_members = n_members;
+    e->serial = e->origin = ++next_serial;
+    live_count++;
+    return e;
+}
+
+tg_error *tg_error_newv_at(const char *file, int line,
+                           const tg_error_type *type, const char *fmt,
+                           va_list ap)
+{
+    if (!type)
+        return tg_error_new_at(file, line, &TG_TypeError,
+                               "tg_error_new: the error type is NULL");
+    if (tg_type_is(type, &TG_BaseExceptionGroup))
+        return tg_error_new_at(file, line, &TG_TypeError,
+                               "%s needs its sub-errors: make it with "
+                               "tg_error_group_new",
+                               type->name);
+    int len = 0;
+    if (fmt) {
+        va_list ap2;
+        va_copy(ap2, ap);
+        len = vsnprintf(NULL, 0, fmt, ap2);
+        va_end(ap2);
+        if (len < 0)
+            len = 0; /* an encoding error: keep the error, lose the text */
+    }
+    tg_error *e = tg__error_alloc(type, NULL, (size_t)len, 0);
+    if (!e)
+        return &oom_error;
+    if (len > 0)
+        vsnprintf((char *)e->message, (size_t)len + 1, fmt, ap);
+    e->file = file;
+    e->line = line;
+    return e;
+}
+
+tg_error *tg_error_new_at(const char *file, int line,
+                          const tg_error_type *type, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tg_error *e = tg_error_newv_at(file, line, type, fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+tg_error *tg_error_ref(tg_error *e)
+{
+    if (e && !tg__error_is_static(e))
+        e->refs++;
+    return e;
+}
+
+/* Frees one error whose count reached zero; its links go to the free list
+ * through tg_error_unref, so this never recurses. */
+static void destroy(tg_error *e)
+{
+    for (size_t i = 0; i < e->n_members; i++)
+        tg_error_unref(e->members[i]);
+    tg_error_unref(e->cause);
+    tg_error_unref(e->context);
+    for (size_t i = 0; i < e->n_notes; i++)
+        tg__free(e->notes[i]);
+    tg__free(e->notes);
+    live_count--;
+    tg__free(e);
+}
+
+void tg_error_unref(tg_error *e)
+{
+    if (!e || tg__error_is_static(e))
+        return;
+    assert(e->refs > 0);
+    if (--e->refs > 0)
+        return;
+    e->next_free = free_list;
+    free_list = e;
+    if (freeing)
+        return; /* the loop below, further up the stack, will get to it */
+    freeing = true;
+    while ((e = free_list) != NULL) {
+        free_list = e->next_free;
+        destroy(e);
+    }
+    freeing = false;
+}
+
+size_t tg_error_live_count(void)
+{
+    return live_count;
+}
+
+bool tg_error_is(const tg_error *e, const tg_error_type *type)
+{
+    return e && tg_type_is(e->type, type);
+}
+
+const tg_error_type *tg_error_type_of(const tg_error *e)
+{
+    return e ? e->type : NULL;
+}
+
+const char *tg_error_type_name(const tg_error *e)
+{
+    return e ? e->type->name : "NULL";
+}
+
+const char *tg_error_message(const tg_error *e)
+{
+    return e ? e->message : "";
+}
+
+const char *tg_error_file(const tg_error *e)
+{
+    return e ? e->file : NULL;
+}
+
+int tg_error_line(const tg_error *e)
+{
+    return e ? e->line : 0;
+}
+
+/*
+ * Appends a formatted note.  Static errors are shared by every thread and
+ * take no notes.  When memory runs out the note is dropped: a note is
+ * commentary, and failing the caller over it would lose the error itself.
+ */
+void tg_error_add_note(tg_error *e, const char *fmt, ...)
+{
+    if (!e || tg__error_is_static(e) || !fmt)
+        return;
+    if (e->n_notes == e->cap_notes) {
+        size_t cap = e->cap_notes ? 2 * e->cap_notes : 2;
+        char **notes = tg__realloc(e->notes, cap * sizeof *notes);
+        if (!notes)
+            return;
+        e->notes = notes;
+        e->cap_notes = cap;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    char *note = tg__vasprintf(fmt, ap);
+    va_end(ap);
+    if (note)
+        e->notes[e->n_notes++] = note;
+}
+
+size_t tg_error_note_count(const tg_error *e)
+{
+    return e ? e->n_notes : 0;
+}
+
+const char *tg_error_note_at(const tg_error *e, size_t i)
+{
+    return e && i < e->n_notes ? e->notes[i] : NULL;
+}
+
+/* ---- links -------------------------------------------------------------
+ * libtg has no cycle collector, so a cause or context that would make e
+ * reachable from itself is refused (dropped) instead of leaking both. */
+
+static _Thread_local uint64_t walk_mark; /* generation of the latest walk */
+
+/*
+ * True when target can be reached from `from` through members, causes and
+ * contexts (or when we cannot tell because memory ran out: refusing a link
+ * loses less than a leak).  Uses an explicit stack, so chains of any length
+ * are fine, and marks, so a shared subgroup is visited once.
+ */
+static bool reaches(tg_error *from, const tg_error *target)
+{
+    size_t cap = 16, n = 0;
+    tg_error **stack = tg__malloc(cap * sizeof *stack);
+    if (!stack)
+        return true;
+    uint64_t mark = ++walk_mark;
+    bool found = false;
+    stack[n++] = from;
+    while (n > 0) {
+        tg_error *e = stack[--n];
+        if (!e || tg__error_is_static(e) || e->mark == mark)
+            continue;
+        if (e == target) {
+            found = true;
+            break;
+        }
+        e->mark = mark;
+        size_t need = n + e->n_members + 2;
+        if (need > cap) {
+            while (cap < need)
+                cap *= 2;
+            tg_error **grown = tg__realloc(stack, cap * sizeof *stack);
+            if (!grown) {
+                found = true;
+                break;
+            }
+            stack = grown;
+        }
+        for (size_t i = 0; i < e->n_members; i++)
+            stack[n++] = e->members[i];
+        stack[n++] = e->cause;
+        stack[n++] = e->context;
+    }
+    tg__free(stack);
+    return found;
+}
+
+/* True when linking e -> link would close a reference cycle. */
+static bool would_cycle(tg_error *e, tg_error *link)
+{
+    if (!link || tg__error_is_static(link) || tg__error_is_static(e))
+        return false;
+    return link == e || reaches(link, e);
+}
+
+tg_error *tg_error_from(tg_error *e, tg_error *cause)
+{
+    if (!e || tg__error_is_static(e) || would_cycle(e, cause)) {
+        tg_error_unref(cause);
+        if (e && !tg__error_is_static(e))
+            e->suppress_context = true;
+        return e;
+    }
+    tg_error_unref(e->cause);
+    e->cause = cause;
+    e->suppress_context = true;
+    return e;
+}
+
+tg_error *tg_error_cause(const tg_error *e)
+{
+    return e ? e->cause : NULL;
+}
+
+void tg__error_set_context_raw(tg_error *e, tg_error *context)
+{
+    tg_error *old = e->context;
+    e->context = context;
+    tg_error_unref(old);
+}
+
+void tg_error_set_context(tg_error *e, tg_error *context)
+{
+    if (!e || tg__error_is_static(e) || would_cycle(e, context)) {
+        tg_error_unref(context);
+        return;
+    }
+    tg__error_set_context_raw(e, context);
+}
+
+tg_error *tg_error_context(const tg_error *e)
+{
+    return e ? e->context : NULL;
+}
+
+bool tg_error_suppress_context(const tg_error *e)
+{
+    return e && e->suppress_context;
+}

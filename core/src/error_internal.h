@@ -1,0 +1,67 @@
+/*
+ * error_internal.h -- the layout of struct tg_error and the helpers that the
+ * error_*.c files share.  Nothing here is installed or used outside the
+ * error half of libtg: the rest of the library goes through tg.h and the
+ * three static errors declared in tg_internal.h.
+ */
+#ifndef TG_ERROR_INTERNAL_H
+#define TG_ERROR_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tg_internal.h"
+
+struct tg_error {
+    const tg_error_type *type; /* is-a walks type->base */
+    size_t refs;               /* 0 marks an immortal static error */
+    const char *message;       /* in the same block as the struct, or static */
+    const char *file;          /* from __FILE__: static storage, may be NULL */
+    int line;
+    bool suppress_context;     /* set by tg_error_from, as "from" does */
+    char **notes;              /* each note its own allocation */
+    size_t n_notes, cap_notes;
+    tg_error *cause;           /* owned, may be NULL */
+    tg_error *context;         /* owned, may be NULL */
+    tg_error **members;        /* groups only: owned refs, same block */
+    size_t n_members;          /* > 0 exactly for groups */
+    uint64_t serial;           /* unique per thread, never reused */
+    uint64_t origin;           /* serial of the group a split derived this
+                                * one from (transitively); own serial else */
+    uint64_t mark;             /* last reachability walk that saw it */
+    tg_error *next_free;       /* link in the iterative free list */
+};
+
+/* Allocates an error of type with room for a msg_len-byte message and
+ * n_members member pointers (left NULL), all in one block, so an error
+ * costs one allocation.  The message is copied from msg, or left for the
+ * caller to fill in when msg is NULL.  Returns NULL on OOM; counts the
+ * error as live. */
+tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
+                          size_t msg_len, size_t n_members);
+
+/*
+ * Makes a group with the same message, notes, cause and context as orig over
+ * the n given members (new references are taken), like CPython's
+ * BaseExceptionGroup.derive followed by the metadata copy that split() does.
+ * As derive() does, the type is picked again from the members.  Returns NULL
+ * on OOM (nothing leaks).
+ */
+tg_error *tg__error_group_derive(const tg_error *orig, tg_error *const *members,
+                                 size_t n);
+
+/* The group type BaseExceptionGroup(msg, errs) would pick for these. */
+const tg_error_type *tg__error_group_type(tg_error *const *errs, size_t n);
+
+/* Sets e's context without the checks of tg_error_set_context; takes
+ * ownership of context.  For fresh errors that cannot be in a cycle. */
+void tg__error_set_context_raw(tg_error *e, tg_error *context);
+
+/* True when e is one of the immortal static errors. */
+static inline bool tg__error_is_static(const tg_error *e)
+{
+    return e->refs == 0;
+}
+
+#endif /* TG_ERROR_INTERNAL_H */
