@@ -1,0 +1,320 @@
+/*
+ * fiber.c -- stack pool and context switching for libtg's tasks.
+ *
+ * Stacks are carved from slabs (one mmap for many stacks, doubling up to
+ * 1024 per slab) so that spawning costs no syscall and a million live tasks
+ * stay far below the kernel's limit on mappings.  Guard pages between stacks
+ * would split every slab into two mappings per stack, so each stack carries
+ * a canary at its bottom instead, checked (with the saved stack pointer)
+ * every time its task suspends and when it finishes; an overflow aborts the
+ * process with a clear message before any other task runs.  The slab's
+ * lowest page is a real guard.  Under AddressSanitizer the switches are
+ * announced with the fiber API, and under valgrind every stack is
+ * registered, so both tools follow the tasks.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <valgrind/valgrind.h>
+
+#include "fiber.h"
+#include "tg_internal.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TG_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TG_ASAN 1
+#endif
+#endif
+
+#ifdef TG_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+#define CANARY_WORDS 8
+#define CANARY_BYTES (CANARY_WORDS * sizeof(uint64_t))
+#define CANARY_VALUE UINT64_C(0x7467F1BE7CA7A12F) /* "tg fiber canary" */
+#define MAX_SLAB_STACKS 1024
+
+#ifdef TG_CTX_ASM
+/* In ctx_<arch>.S. */
+void tg__ctx_switch(tg__fiber_ctx *from, tg__fiber_ctx *to);
+void tg__ctx_entry(void);
+#endif
+
+size_t tg__fiber_default_stack_size(void)
+{
+#ifdef TG_ASAN
+    return 256 * 1024; /* instrumented frames are several times larger */
+#else
+    return 64 * 1024;
+#endif
+}
+
+static size_t page_size(void)
+{
+    static size_t size;
+    if (!size)
+        size = (size_t)sysconf(_SC_PAGESIZE);
+    return size;
+}
+
+/* The control block's place: the top of the stack, cache-line aligned. */
+static tg__fiber *fiber_at_top(char *lo, size_t size)
+{
+    uintptr_t top = (uintptr_t)(lo + size) - sizeof(tg__fiber);
+    return (tg__fiber *)(top & ~(uintptr_t)63);
+}
+
+void tg__fiber_pool_init(tg__fiber_pool *pool, size_t stack_size)
+{
+    size_t page = page_size();
+    memset(pool, 0, sizeof *pool);
+    if (stack_size == 0)
+        stack_size = tg__fiber_default_stack_size();
+    if (stack_size < 4 * page)
+        stack_size = 4 * page;
+    pool->stack_size = (stack_size + page - 1) / page * page;
+    pool->next_slab_stacks = 8;
+}
+
+void tg__fiber_pool_destroy(tg__fiber_pool *pool)
+{
+    size_t page = page_size();
+    for (size_t i = 0; i < pool->nslabs; i++) {
+        size_t count = (pool->slab_bytes[i] - page) / pool->stack_size;
+        if (i == pool->nslabs - 1)
+            count -= pool->carve_left;
+        char *lo = (char *)pool->slabs[i] + page;
+        for (size_t k = 0; k < count; k++, lo += pool->stack_size) {
+            tg__fiber *f = fiber_at_top(lo, pool->stack_size);
+            VALGRIND_STACK_DEREGISTER(f->valgrind_id);
+        }
+        munmap(pool->slabs[i], pool->slab_bytes[i]);
+    }
+    tg__free(pool->slabs);
+    tg__free(pool->slab_bytes);
+    memset(pool, 0, sizeof *pool);
+}
+
+/* Maps a new slab; returns false when memory runs out. */
+static bool pool_grow(tg__fiber_pool *pool)
+{
+    size_t page = page_size();
+    size_t count = pool->next_slab_stacks;
+    size_t bytes = page + count * pool->stack_size;
+
+    if (pool->nslabs == pool->slabs_cap) {
+        size_t cap = pool->slabs_cap ? pool->slabs_cap * 2 : 16;
+        void **slabs = tg__realloc(pool->slabs, cap * sizeof *slabs);
+        if (!slabs)
+            return false;
+        pool->slabs = slabs;
+        size_t *sizes = tg__realloc(pool->slab_bytes, cap * sizeof *sizes);
+        if (!sizes)
+            return false;
+        pool->slab_bytes = sizes;
+        pool->slabs_cap = cap;
+    }
+    char *slab = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (slab == MAP_FAILED)
+        return false;
+    /* The slab's bottom page catches a run-away first stack. */
+    mprotect(slab, page, PROT_NONE);
+    pool->slabs[pool->nslabs] = slab;
+    pool->slab_bytes[pool->nslabs] = bytes;
+    pool->nslabs++;
+    pool->carve_at = slab + page;
+    pool->carve_left = count;
+    if (pool->next_slab_stacks < MAX_SLAB_STACKS)
+        pool->next_slab_stacks *= 2;
+    return true;
+}
+
+static tg__fiber *pool_carve(tg__fiber_pool *pool)
+{
+    if (pool->carve_left == 0 && !pool_grow(pool))
+        return NULL;
+    char *lo = pool->carve_at;
+    pool->carve_at += pool->stack_size;
+    pool->carve_left--;
+    pool->stacks++;
+
+    tg__fiber *f = fiber_at_top(lo, pool->stack_size);
+    memset(f, 0, sizeof *f);
+    f->stack_lo = lo;
+    f->stack_size = pool->stack_size;
+    f->pool = pool;
+    f->valgrind_id = VALGRIND_STACK_REGISTER(lo, lo + pool->stack_size);
+    uint64_t *canary = (uint64_t *)(void *)lo;
+    for (int i = 0; i < CANARY_WORDS; i++)
+        canary[i] = CANARY_VALUE;
+    return f;
+}
+
+static void fiber_main(void *arg);
+
+#ifdef TG_CTX_ASM
+/* Builds the frame tg__ctx_switch pops so that its `ret` enters
+ * tg__ctx_entry, which calls fn(arg) on a 16-byte aligned stack. */
+static void ctx_make(tg__fiber_ctx *ctx, char *top, void (*fn)(void *),
+                     void *arg)
+{
+    uintptr_t t = (uintptr_t)top & ~(uintptr_t)15;
+#if defined(__x86_64__)
+    uint64_t *sp = (uint64_t *)t;
+    *--sp = (uint64_t)(uintptr_t)tg__ctx_entry; /* ret; leaves sp aligned */
+    *--sp = 0;                                  /* rbp */
+    *--sp = 0;                                  /* rbx */
+    *--sp = (uint64_t)(uintptr_t)arg;           /* r12 */
+    *--sp = (uint64_t)(uintptr_t)fn;            /* r13 */
+    *--sp = 0;                                  /* r14 */
+    *--sp = 0;                                  /* r15 */
+    *--sp = 0x1F80;                             /* mxcsr: default */
+    *--sp = 0x037F;                             /* x87 control word */
+    ctx->sp = sp;
+#elif defined(__aarch64__)
+    uint64_t *sp = (uint64_t *)(t - 160);
+    memset(sp, 0, 160);
+    sp[0] = (uint64_t)(uintptr_t)arg;           /* x19 */
+    sp[1] = (uint64_t)(uintptr_t)fn;            /* x20 */
+    sp[11] = (uint64_t)(uintptr_t)tg__ctx_entry; /* x30 */
+    ctx->sp = sp;
+#endif
+}
+
+static void ctx_switch(tg__fiber_ctx *from, tg__fiber_ctx *to)
+{
+    tg__ctx_switch(from, to);
+}
+#else
+static void ucontext_trampoline(unsigned hi, unsigned lo)
+{
+    uintptr_t p = ((uintptr_t)hi << 16 << 16) | (uintptr_t)lo;
+    fiber_main((void *)p);
+}
+
+static void ctx_make(tg__fiber_ctx *ctx, char *top, void (*fn)(void *),
+                     void *arg)
+{
+    tg__fiber *f = arg;
+    (void)fn;
+    getcontext(&ctx->uc);
+    ctx->uc.uc_stack.ss_sp = f->stack_lo + CANARY_BYTES;
+    ctx->uc.uc_stack.ss_size = (size_t)(top - (f->stack_lo + CANARY_BYTES));
+    ctx->uc.uc_link = NULL;
+    uintptr_t p = (uintptr_t)arg;
+    makecontext(&ctx->uc, (void (*)(void))ucontext_trampoline, 2,
+                (unsigned)(p >> 16 >> 16), (unsigned)(p & 0xffffffffu));
+}
+
+static void ctx_switch(tg__fiber_ctx *from, tg__fiber_ctx *to)
+{
+    swapcontext(&from->uc, &to->uc);
+}
+#endif
+
+tg__fiber *tg__fiber_get(tg__fiber_pool *pool, void (*entry)(void *),
+                         void *arg)
+{
+    tg__fiber *f = pool->free;
+    if (f) {
+        pool->free = f->next_free;
+        tg__fiber_check(f, 0);
+    } else {
+        f = pool_carve(pool);
+        if (!f)
+            return NULL;
+    }
+#ifdef TG_ASAN
+    /* A finished fiber never unwound its frames: clear their poison. */
+    ASAN_UNPOISON_MEMORY_REGION(f->stack_lo,
+                                (size_t)((char *)f - f->stack_lo));
+#endif
+    f->next_free = NULL;
+    f->entry = entry;
+    f->arg = arg;
+    f->asan_fake_stack = NULL;
+    ctx_make(&f->ctx, (char *)f, (void (*)(void *))fiber_main, f);
+    pool->live++;
+    return f;
+}
+
+void tg__fiber_put(tg__fiber *f)
+{
+    tg__fiber_pool *pool = f->pool;
+    tg__fiber_check(f, 0);
+    f->next_free = pool->free;
+    pool->free = f;
+    pool->live--;
+}
+
+void tg__fiber_check(const tg__fiber *f, unsigned long long task_id)
+{
+    const uint64_t *canary = (const uint64_t *)(const void *)f->stack_lo;
+#ifdef TG_CTX_ASM
+    bool ok = (const char *)f->ctx.sp >= f->stack_lo + CANARY_BYTES;
+#else
+    bool ok = true;
+#endif
+    for (int i = 0; ok && i < CANARY_WORDS; i++)
+        ok = canary[i] == CANARY_VALUE;
+    if (ok)
+        return;
+    fprintf(stderr,
+            "tg: fatal: stack overflow in task %llu: it used more than its "
+            "%zu-byte stack.\n"
+            "tg: look for deep recursion or large local arrays, or raise "
+            "tg_options.stack_size.\n",
+            task_id, f->stack_size);
+    abort();
+}
+
+/* First code on a new fiber's stack. */
+static void fiber_main(void *arg)
+{
+    tg__fiber *f = arg;
+#ifdef TG_ASAN
+    __sanitizer_finish_switch_fiber(NULL, &f->pool->sched_stack_bottom,
+                                    &f->pool->sched_stack_size);
+#endif
+    f->entry(f->arg);
+    fprintf(stderr, "tg: fatal: a fiber's entry returned\n");
+    abort();
+}
+
+void tg__fiber_resume(tg__fiber_ctx *sched, tg__fiber *f)
+{
+#ifdef TG_ASAN
+    void *fake = NULL;
+    __sanitizer_start_switch_fiber(&fake, f->stack_lo, f->stack_size);
+    ctx_switch(sched, &f->ctx);
+    __sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#else
+    ctx_switch(sched, &f->ctx);
+#endif
+}
+
+void tg__fiber_yield(tg__fiber *f, tg__fiber_ctx *sched, bool finished)
+{
+#ifdef TG_ASAN
+    tg__fiber_pool *pool = f->pool;
+    __sanitizer_start_switch_fiber(finished ? NULL : &f->asan_fake_stack,
+                                   pool->sched_stack_bottom,
+                                   pool->sched_stack_size);
+    ctx_switch(&f->ctx, sched);
+    __sanitizer_finish_switch_fiber(f->asan_fake_stack,
+                                    &pool->sched_stack_bottom,
+                                    &pool->sched_stack_size);
+#else
+    (void)finished;
+    ctx_switch(&f->ctx, sched);
+#endif
+}

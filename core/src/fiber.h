@@ -1,0 +1,84 @@
+/*
+ * fiber.h -- stackful coroutines for the scheduler: a context switch (our
+ * own assembly on x86-64 and aarch64, ucontext elsewhere), and a pool of
+ * stacks carved from large mappings, each with its control block (the
+ * tg__fiber) at its top and a canary at its bottom.
+ */
+#ifndef TG_FIBER_H
+#define TG_FIBER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#if !defined(TG_FORCE_UCONTEXT) &&                                           \
+    (defined(__x86_64__) || defined(__aarch64__))
+#define TG_CTX_ASM 1
+#else
+#define TG_CTX_UCONTEXT 1
+#include <ucontext.h>
+#endif
+
+/* A saved execution context.  For the assembly switch it is only the stack
+ * pointer: the callee-saved registers are pushed on the stack itself. */
+typedef struct tg__fiber_ctx {
+    void *sp;
+#ifdef TG_CTX_UCONTEXT
+    ucontext_t uc;
+#endif
+} tg__fiber_ctx;
+
+typedef struct tg__fiber tg__fiber;
+
+/* The control block, at the top of its own stack. */
+struct tg__fiber {
+    tg__fiber_ctx ctx;
+    char *stack_lo;          /* lowest byte of the stack (canary first) */
+    size_t stack_size;       /* bytes from stack_lo to the top */
+    tg__fiber *next_free;    /* in the pool's free list */
+    void (*entry)(void *);   /* started on first switch; never returns */
+    void *arg;
+    void *asan_fake_stack;   /* ASan bookkeeping across switches */
+    unsigned valgrind_id;    /* valgrind stack registration */
+    struct tg__fiber_pool *pool;
+};
+
+typedef struct tg__fiber_pool {
+    size_t stack_size;       /* per stack, page multiple */
+    tg__fiber *free;         /* stacks ready for reuse */
+    char *carve_at;          /* next uncarved stack in the newest slab */
+    size_t carve_left;       /* stacks left to carve there */
+    size_t next_slab_stacks; /* size of the next slab, in stacks */
+    void **slabs;            /* every mapping, unmapped at destroy */
+    size_t *slab_bytes;
+    size_t nslabs, slabs_cap;
+    size_t stacks;           /* carved so far */
+    size_t live;             /* handed out, not yet returned */
+    /* The scheduler's stack, learnt from ASan at the first switch. */
+    const void *sched_stack_bottom;
+    size_t sched_stack_size;
+} tg__fiber_pool;
+
+/* Sets up an empty pool for stacks of stack_size bytes (rounded up to
+ * pages; 0 picks the default). */
+void tg__fiber_pool_init(tg__fiber_pool *pool, size_t stack_size);
+/* Unmaps everything.  No fiber may be running. */
+void tg__fiber_pool_destroy(tg__fiber_pool *pool);
+
+/* A fiber that will run entry(arg) when first switched in.  No syscall
+ * unless the pool must map a new slab.  NULL when memory runs out. */
+tg__fiber *tg__fiber_get(tg__fiber_pool *pool, void (*entry)(void *),
+                         void *arg);
+/* Returns a finished fiber's stack to the pool (checks its canary). */
+void tg__fiber_put(tg__fiber *f);
+
+/* From the scheduler: runs f until it switches out. */
+void tg__fiber_resume(tg__fiber_ctx *sched, tg__fiber *f);
+/* From inside f: back to the scheduler.  finished: f never runs again. */
+void tg__fiber_yield(tg__fiber *f, tg__fiber_ctx *sched, bool finished);
+
+/* Aborts with a clear message when f overflowed its stack. */
+void tg__fiber_check(const tg__fiber *f, unsigned long long task_id);
+
+size_t tg__fiber_default_stack_size(void);
+
+#endif /* TG_FIBER_H */

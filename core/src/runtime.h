@@ -1,0 +1,219 @@
+/*
+ * runtime.h -- the scheduler's internal structures: the run (one tg_run
+ * call), its ready queue of handles, timers, tasks and groups.  The model is
+ * asyncio's event loop: a FIFO queue of callbacks run in batches (one batch
+ * per loop iteration), timers moved into the queue when due, and futures
+ * whose completion schedules the waiting task's next step.
+ */
+#ifndef TG_RUNTIME_H
+#define TG_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "fiber.h"
+#include "tg_internal.h"
+
+/* ---- intrusive doubly linked list --------------------------------------- */
+
+typedef struct tg__node {
+    struct tg__node *prev, *next; /* both NULL when not linked */
+} tg__node;
+
+/* ---- handles: what the ready queue holds -------------------------------- */
+
+typedef struct tg__handle tg__handle;
+typedef void (*tg__handle_fn)(tg__handle *h);
+
+struct tg__handle {
+    tg__node node;     /* link in the ready queue */
+    tg__handle_fn run; /* NULL marks the end of a batch */
+};
+
+/* ---- timers --------------------------------------------------------------
+ * A min-heap ordered by (deadline, seq): equal deadlines fire in the order
+ * they were armed, so virtual time is exact and reproducible. */
+
+typedef struct tg__timer {
+    tg__handle handle;  /* queued when due; handle.run is the callback */
+    uint64_t deadline;  /* ms on the run's clock */
+    uint64_t seq;       /* arm order, breaks ties */
+    size_t heap_index;  /* position in the heap, SIZE_MAX when not armed */
+} tg__timer;
+
+/* ---- tasks ---------------------------------------------------------------- */
+
+typedef enum tg__task_state {
+    TG__TASK_CREATED,   /* spawned, its first step not yet run */
+    TG__TASK_RUNNING,   /* its fiber is executing */
+    TG__TASK_SUSPENDED, /* parked at a suspension point */
+    TG__TASK_DONE,      /* finished: result is final */
+} tg__task_state;
+
+/* What a suspended task waits on, so that cancel() can detach it. */
+typedef void (*tg__wait_cancel_fn)(tg_task *t);
+
+struct tg_task {
+    tg__handle step;        /* "run my next step" in the ready queue */
+    tg__handle done;        /* "run my done callbacks" in the ready queue */
+    uint64_t id;            /* 1 is main; order of spawning */
+    tg__task_state state;
+    tg_fn fn;
+    void *arg;
+    char *name;             /* NULL: "task-<id>" is shown */
+    tg_group *group;        /* the group it belongs to (NULL for main) */
+    tg_task *group_next;    /* next task in group->tasks (spawn order) */
+    tg__node live_link;     /* in the run's list of not-done tasks */
+    tg__fiber *fiber;       /* while started and not done */
+    tg_result result;       /* once done; owns result.error */
+
+    int cancels_requested;  /* cancel() calls not yet uncancel()ed */
+    bool must_cancel;       /* deliver CancelledError at the next step */
+    bool waiting;           /* parked on a future not yet completed */
+    bool registered;        /* counted in group->active */
+    tg__wait_cancel_fn wait_cancel; /* detaches from what it waits on */
+    void *wait_data;        /* for wait_cancel */
+    tg_error *resume_error; /* what the suspension point returns */
+
+    uint64_t suspensions;   /* completed suspension points */
+    tg_error *last_cancel;  /* CancelledError the latest one returned */
+    uint64_t last_cancel_at;/* value of suspensions when it did */
+    tg__timer sleep_timer;  /* for tg_sleep */
+    tg_task *free_next;     /* in the run's free list */
+};
+
+/* ---- groups ---------------------------------------------------------------- */
+
+typedef enum tg__group_mode {
+    TG__GROUP_TASKGROUP, /* fail-fast, like asyncio.TaskGroup */
+    TG__GROUP_GATHER,    /* collect everything, like gather(..., True) */
+} tg__group_mode;
+
+struct tg_group {
+    tg__group_mode mode;
+    tg_task *owner;          /* the task that made it, and waits on it */
+    tg_task *tasks;          /* every spawned task, spawn order */
+    tg_task *tasks_tail;
+    size_t active;           /* registered tasks not yet done-called-back */
+    bool exiting;            /* wait has begun */
+    bool finished;           /* wait has returned */
+    bool aborting;           /* children are being cancelled */
+    bool parent_cancel_requested; /* we cancelled the owner ourselves */
+    bool owner_waiting;      /* owner is parked on the completion future */
+    tg_error **errors;       /* non-cancellation errors, references */
+    size_t nerrors, errors_cap;
+    uint64_t owner_suspensions_at_new; /* to tell "body was cancelled" */
+    tg__node live_link;      /* in the run's list of groups */
+};
+
+/* ---- the run ------------------------------------------------------------- */
+
+typedef struct tg__run {
+    uv_loop_t loop;
+    tg_options opts;
+    tg__node ready;          /* circular list head of handles */
+    tg__handle batch_end;    /* marker: end of the current iteration */
+    tg__timer **heap;        /* timer min-heap */
+    size_t heap_len, heap_cap;
+    uint64_t timer_seq;
+    uint64_t now_ms;         /* virtual clock (virtual_time) */
+    uint64_t start_ns;       /* uv_hrtime at start (real time) */
+    uv_timer_t wake_timer;   /* real time: fires at the next deadline */
+    size_t io_pending;       /* uv handles that will call us back */
+
+    tg__fiber_pool pool;     /* stacks */
+    tg__fiber_ctx sched_ctx; /* the scheduler's own context */
+    tg_task *current;        /* running task, NULL in the scheduler */
+    tg_task *main;
+    uint64_t next_task_id;
+
+    tg__node live_tasks;     /* tasks not yet done */
+    tg__node groups;         /* groups not yet freed */
+    tg_task *task_free;      /* recycled task structs */
+    void **task_chunks;      /* task slabs, freed at the end */
+    size_t ntask_chunks, task_chunks_cap;
+    size_t task_chunk_fill;  /* used slots in the newest chunk */
+
+    uint64_t rng[4];         /* xoshiro256** state */
+    tg_stats stats;
+    bool deadlocked;         /* a deadlock was broken by cancelling */
+} tg__run;
+
+/* The run of the calling thread, or NULL outside tg_run. */
+extern _Thread_local tg__run *tg__current_run;
+
+/* ---- list helpers ---------------------------------------------------------- */
+
+static inline void tg__list_init(tg__node *head)
+{
+    head->prev = head->next = head;
+}
+
+static inline bool tg__list_empty(const tg__node *head)
+{
+    return head->next == head;
+}
+
+static inline bool tg__node_linked(const tg__node *n)
+{
+    return n->next != NULL;
+}
+
+static inline void tg__list_append(tg__node *head, tg__node *n)
+{
+    n->prev = head->prev;
+    n->next = head;
+    head->prev->next = n;
+    head->prev = n;
+}
+
+static inline void tg__list_remove(tg__node *n)
+{
+    n->prev->next = n->next;
+    n->next->prev = n->prev;
+    n->prev = n->next = NULL;
+}
+
+#define TG__CONTAINER_OF(ptr, type, member)                                  \
+    ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+
+/* ---- loop.c -------------------------------------------------------------- */
+void tg__call_soon(tg__run *run, tg__handle *h);
+void tg__handle_cancel(tg__handle *h); /* unqueue if queued */
+uint64_t tg__clock(tg__run *run);
+void tg__trace(tg__run *run, tg_event_kind kind, const tg_task *t,
+               uint64_t peer, const tg_error *e, const char *detail);
+
+/* ---- timer.c -------------------------------------------------------------- */
+void tg__timer_init(tg__timer *tm, tg__handle_fn fire);
+bool tg__timer_arm(tg__run *run, tg__timer *tm, uint64_t deadline);
+void tg__timer_disarm(tg__run *run, tg__timer *tm);
+tg__timer *tg__timer_peek(tg__run *run);
+void tg__timer_pop(tg__run *run);
+void tg__timers_free(tg__run *run);
+
+/* ---- task.c -------------------------------------------------------------- */
+tg_task *tg__task_new(tg__run *run, tg_group *g, tg_fn fn, void *arg,
+                      const char *name);
+void tg__task_free(tg__run *run, tg_task *t);
+void tg__task_free_all(tg__run *run);
+/* Parks the running task until woken; returns what the waker passed
+ * (NULL or a CancelledError the caller owns). */
+tg_error *tg__task_suspend(tg_task *t, tg__wait_cancel_fn cancel,
+                           void *data, const char *what);
+/* Completes the future a task is parked on: it resumes with NULL. */
+void tg__task_wake(tg_task *t);
+/* Finishes a task that never ran, with err (owned) as its result. */
+void tg__task_finish_unstarted(tg__run *run, tg_task *t, tg_error *err);
+tg_error *tg__cancelled_error(void);
+tg_error *tg__no_task_error(const char *fn);
+
+/* ---- group.c ------------------------------------------------------------- */
+tg_group *tg__group_new(tg__group_mode mode);
+void tg__group_on_task_done(tg_group *g, tg_task *t);
+void tg__groups_free_all(tg__run *run);
+
+#endif /* TG_RUNTIME_H */

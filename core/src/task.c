@@ -1,0 +1,349 @@
+/*
+ * task.c -- a task's life: spawning, stepping on its fiber, suspending at a
+ * suspension point, cancellation and completion.
+ *
+ * The rules are asyncio.Task's.  cancel() on a task parked on a future
+ * cancels that future, which schedules the task's next step with a
+ * CancelledError; otherwise (not started, or its next step already queued)
+ * it sets must_cancel, and the next step delivers the CancelledError.  A
+ * task cancelled before it ever ran finishes cancelled without running.  A
+ * task that returns while a cancellation is pending counts as cancelled, as
+ * in asyncio.  Task structs come from slabs recycled through a free list.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime.h"
+
+#define TASK_CHUNK 256
+
+tg_error *tg__cancelled_error(void)
+{
+    tg_error *e = tg_error_new(&TG_CancelledError, "%s", "");
+    if (!tg_error_is(e, &TG_CancelledError))
+        return tg__error_cancelled_static(); /* out of memory */
+    return e;
+}
+
+tg_error *tg__no_task_error(const char *fn)
+{
+    return tg_error_new(&TG_RuntimeError,
+                        "%s() must be called from a task inside tg_run()", fn);
+}
+
+static tg_task *task_alloc(tg__run *run)
+{
+    tg_task *t = run->task_free;
+    if (t) {
+        run->task_free = t->free_next;
+        return t;
+    }
+    if (run->ntask_chunks == 0 || run->task_chunk_fill == TASK_CHUNK) {
+        if (run->ntask_chunks == run->task_chunks_cap) {
+            size_t cap = run->task_chunks_cap ? run->task_chunks_cap * 2 : 8;
+            void **chunks = tg__realloc(run->task_chunks, cap * sizeof *chunks);
+            if (!chunks)
+                return NULL;
+            run->task_chunks = chunks;
+            run->task_chunks_cap = cap;
+        }
+        void *chunk = tg__malloc(TASK_CHUNK * sizeof(tg_task));
+        if (!chunk)
+            return NULL;
+        run->task_chunks[run->ntask_chunks++] = chunk;
+        run->task_chunk_fill = 0;
+    }
+    tg_task *chunk = run->task_chunks[run->ntask_chunks - 1];
+    return &chunk[run->task_chunk_fill++];
+}
+
+static void task_step(tg__handle *h);
+static void task_done_callbacks(tg__handle *h);
+
+tg_task *tg__task_new(tg__run *run, tg_group *g, tg_fn fn, void *arg,
+                      const char *name)
+{
+    tg_task *t = task_alloc(run);
+    if (!t)
+        return NULL;
+    memset(t, 0, sizeof *t);
+    if (name && !(t->name = tg__strdup(name))) {
+        t->free_next = run->task_free;
+        run->task_free = t;
+        return NULL;
+    }
+    t->step.run = task_step;
+    t->done.run = task_done_callbacks;
+    t->id = run->next_task_id++;
+    t->state = TG__TASK_CREATED;
+    t->fn = fn;
+    t->arg = arg;
+    t->group = g;
+    tg__timer_init(&t->sleep_timer, NULL);
+    tg__list_append(&run->live_tasks, &t->live_link);
+    run->stats.tasks_spawned++;
+    run->stats.tasks_live++;
+    return t;
+}
+
+void tg__task_free(tg__run *run, tg_task *t)
+{
+    tg_error_unref(t->result.error);
+    tg_error_unref(t->resume_error);
+    tg_error_unref(t->last_cancel);
+    tg__free(t->name);
+    if (tg__node_linked(&t->live_link))
+        tg__list_remove(&t->live_link);
+    tg__handle_cancel(&t->step);
+    tg__handle_cancel(&t->done);
+    if (t->fiber)
+        tg__fiber_put(t->fiber);
+    memset(t, 0, sizeof *t);
+    t->free_next = run->task_free;
+    run->task_free = t;
+    run->stats.tasks_live--;
+}
+
+void tg__task_free_all(tg__run *run)
+{
+    /* Tasks of freed groups are already back; free the rest (main, and
+     * tasks abandoned by a run that gave up) through their slabs. */
+    if (run->main && run->main->fn)
+        tg__task_free(run, run->main);
+    while (!tg__list_empty(&run->live_tasks)) {
+        tg_task *t = TG__CONTAINER_OF(run->live_tasks.next, tg_task,
+                                      live_link);
+        tg__task_free(run, t);
+    }
+    for (size_t i = 0; i < run->ntask_chunks; i++)
+        tg__free(run->task_chunks[i]);
+    tg__free(run->task_chunks);
+    run->task_chunks = NULL;
+    run->ntask_chunks = 0;
+    run->task_free = NULL;
+}
+
+/* Records the outcome, asyncio's way, and queues the done callbacks. */
+static void task_finish(tg__run *run, tg_task *t, tg_result r)
+{
+    if (!r.error && t->must_cancel)
+        r = tg_raise(tg__cancelled_error()); /* cancelled right at the end */
+    t->must_cancel = false;
+    t->result = r;
+    t->state = TG__TASK_DONE;
+    tg_error_unref(t->last_cancel);
+    t->last_cancel = NULL;
+    tg__list_remove(&t->live_link);
+    tg__trace(run, r.error ? TG_EV_RAISE : TG_EV_RETURN, t, 0, r.error, NULL);
+    if (t->group)
+        tg__call_soon(run, &t->done);
+}
+
+void tg__task_finish_unstarted(tg__run *run, tg_task *t, tg_error *err)
+{
+    task_finish(run, t, tg_raise(err));
+}
+
+static void task_done_callbacks(tg__handle *h)
+{
+    tg_task *t = TG__CONTAINER_OF(h, tg_task, done);
+    tg__group_on_task_done(t->group, t);
+}
+
+/* Runs on the task's own fiber: the body, then back for good. */
+static void task_entry(void *arg)
+{
+    tg_task *t = arg;
+    tg__run *run = tg__current_run;
+    tg__trace(run, TG_EV_START, t, 0, NULL, NULL);
+    tg_result r = t->fn(t->arg);
+    task_finish(run, t, r);
+    tg__fiber_yield(t->fiber, &run->sched_ctx, true);
+}
+
+/* Cancels what a parked task waits on, and wakes it with CancelledError. */
+static void deliver_cancel(tg__run *run, tg_task *t)
+{
+    if (t->wait_cancel)
+        t->wait_cancel(t);
+    t->waiting = false;
+    t->wait_cancel = NULL;
+    tg_error_unref(t->resume_error);
+    t->resume_error = tg__cancelled_error();
+    tg__call_soon(run, &t->step);
+}
+
+static void task_step(tg__handle *h)
+{
+    tg_task *t = TG__CONTAINER_OF(h, tg_task, step);
+    tg__run *run = tg__current_run;
+
+    if (t->must_cancel) {
+        t->must_cancel = false;
+        if (!tg_error_is(t->resume_error, &TG_CancelledError)) {
+            tg_error_unref(t->resume_error);
+            t->resume_error = tg__cancelled_error();
+        }
+    }
+    if (t->state == TG__TASK_CREATED) {
+        if (t->resume_error) { /* cancelled before it ever ran */
+            tg_error *e = t->resume_error;
+            t->resume_error = NULL;
+            tg__trace(run, TG_EV_CANCELLED, t, 0, e, "before start");
+            task_finish(run, t, tg_raise(e));
+            return;
+        }
+        t->fiber = tg__fiber_get(&run->pool, task_entry, t);
+        if (!t->fiber) {
+            task_finish(run, t, tg_raise(tg__error_oom()));
+            return;
+        }
+    }
+    t->state = TG__TASK_RUNNING;
+    run->current = t;
+    tg__fiber_resume(&run->sched_ctx, t->fiber);
+    run->current = NULL;
+    tg__fiber_check(t->fiber, (unsigned long long)t->id);
+
+    if (t->state == TG__TASK_DONE) {
+        tg__fiber_put(t->fiber);
+        t->fiber = NULL;
+    } else if (t->must_cancel && t->waiting) {
+        /* Cancelled while it ran: cancel the future it now waits on. */
+        t->must_cancel = false;
+        deliver_cancel(run, t);
+    }
+}
+
+tg_error *tg__task_suspend(tg_task *t, tg__wait_cancel_fn cancel,
+                           void *data, const char *what)
+{
+    tg__run *run = tg__current_run;
+    t->state = TG__TASK_SUSPENDED;
+    t->waiting = cancel != NULL;
+    t->wait_cancel = cancel;
+    t->wait_data = data;
+    tg__trace(run, TG_EV_SUSPEND, t, 0, NULL, what);
+    tg__fiber_yield(t->fiber, &run->sched_ctx, false);
+
+    tg_error *e = t->resume_error;
+    t->resume_error = NULL;
+    t->suspensions++;
+    tg_error_unref(t->last_cancel);
+    t->last_cancel = NULL;
+    if (tg_error_is(e, &TG_CancelledError)) {
+        t->last_cancel = tg_error_ref(e);
+        t->last_cancel_at = t->suspensions;
+        tg__trace(run, TG_EV_CANCELLED, t, 0, e, what);
+    } else {
+        tg__trace(run, TG_EV_RESUME, t, 0, NULL, what);
+    }
+    return e;
+}
+
+void tg__task_wake(tg_task *t)
+{
+    t->waiting = false;
+    t->wait_cancel = NULL;
+    tg__call_soon(tg__current_run, &t->step);
+}
+
+bool tg_task_cancel(tg_task *t)
+{
+    tg__run *run = tg__current_run;
+    if (!t || !run || t->state == TG__TASK_DONE)
+        return false;
+    t->cancels_requested++;
+    tg__trace(run, TG_EV_CANCEL, t, run->current ? run->current->id : 0,
+              NULL, NULL);
+    if (t->state == TG__TASK_SUSPENDED && t->waiting) {
+        deliver_cancel(run, t);
+        return true;
+    }
+    t->must_cancel = true;
+    return true;
+}
+
+int tg_task_uncancel(tg_task *t)
+{
+    if (t->cancels_requested > 0)
+        t->cancels_requested--;
+    return t->cancels_requested;
+}
+
+int tg_task_cancelling(const tg_task *t)
+{
+    return t->cancels_requested;
+}
+
+tg_task *tg_current_task(void)
+{
+    tg__run *run = tg__current_run;
+    return run ? run->current : NULL;
+}
+
+tg_result tg_task_result(const tg_task *t)
+{
+    if (!t || t->state != TG__TASK_DONE)
+        return tg_raise(tg__error_not_done());
+    return t->result;
+}
+
+bool tg_task_done(const tg_task *t)
+{
+    return t && t->state == TG__TASK_DONE;
+}
+
+bool tg_task_cancelled(const tg_task *t)
+{
+    return tg_task_done(t) && tg_error_is(t->result.error, &TG_CancelledError);
+}
+
+uint64_t tg_task_id(const tg_task *t)
+{
+    return t ? t->id : 0;
+}
+
+const char *tg_task_name(const tg_task *t)
+{
+    return t && t->name ? t->name : "task";
+}
+
+/* ---- the simplest suspension points ---------------------------------------- */
+
+static void sleep_fire(tg__handle *h)
+{
+    tg__timer *tm = TG__CONTAINER_OF(h, tg__timer, handle);
+    tg__task_wake(TG__CONTAINER_OF(tm, tg_task, sleep_timer));
+}
+
+static void sleep_cancel(tg_task *t)
+{
+    tg__timer_disarm(tg__current_run, &t->sleep_timer);
+}
+
+tg_error *tg_yield(void)
+{
+    tg__run *run = tg__current_run;
+    tg_task *t = run ? run->current : NULL;
+    if (!t)
+        return tg__no_task_error("tg_yield");
+    /* A bare yield: the next step is queued now, there is no future. */
+    tg__call_soon(run, &t->step);
+    return tg__task_suspend(t, NULL, NULL, "yield");
+}
+
+tg_error *tg_sleep(uint64_t ms)
+{
+    tg__run *run = tg__current_run;
+    tg_task *t = run ? run->current : NULL;
+    if (!t)
+        return tg__no_task_error("tg_sleep");
+    if (ms == 0)
+        return tg_yield(); /* as asyncio.sleep(0) */
+    tg__timer_init(&t->sleep_timer, sleep_fire);
+    if (!tg__timer_arm(run, &t->sleep_timer, tg__clock(run) + ms))
+        return tg__error_oom();
+    return tg__task_suspend(t, sleep_cancel, NULL, "sleep");
+}
