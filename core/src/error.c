@@ -95,6 +95,16 @@ tg_error *tg_error_newv_at(const char *file, int line,
     return e;
 }
 
+tg_error *tg__error_oom_with_context(tg_error *g)
+{
+    static const char text[] = "out of memory";
+    tg_error *e = tg__error_alloc(&TG_MemoryError, text, sizeof text - 1, 0);
+    if (!e)
+        return &oom_error;
+    tg__error_set_context_raw(e, tg_error_ref(g));
+    return e;
+}
+
 tg_error *tg_error_new_at(const char *file, int line,
                           const tg_error_type *type, const char *fmt, ...)
 {

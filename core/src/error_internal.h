@@ -58,6 +58,47 @@ const tg_error_type *tg__error_group_type(tg_error *const *errs, size_t n);
  * ownership of context.  For fresh errors that cannot be in a cycle. */
 void tg__error_set_context_raw(tg_error *e, tg_error *context);
 
+/* A fresh MemoryError whose context is g (a new reference is taken), or
+ * the static MemoryError when even that cannot be allocated. */
+tg_error *tg__error_oom_with_context(tg_error *g);
+
+/*
+ * split/subgroup with the out-of-memory case reported: returns 0, or -1 with
+ * *match (and *rest) NULL and nothing leaked.  rest may be NULL when only
+ * the matching part is wanted, as subgroup does.
+ */
+int tg__error_split(tg_error *g, tg_match m, tg_error **match,
+                    tg_error **rest);
+
+/*
+ * The leaves of orig that are leaves of any of keep[0..n), in orig's shape,
+ * as CPython's exception_group_projection: *out is NULL when there are
+ * none, orig itself when it is a leaf that is kept.  0, or -1 on OOM.
+ */
+int tg__error_project(tg_error *orig, tg_error *const *keep, size_t n,
+                      tg_error **out);
+
+/* ---- error_set.c: a set of addresses ---------------------------------- */
+typedef struct tg__ptrset {
+    const void **slots; /* open addressing; NULL marks an empty slot */
+    size_t mask;        /* capacity - 1; the capacity is a power of two */
+    size_t len;
+} tg__ptrset;
+
+/* 0, or -1 on OOM (then only tg__ptrset_free may be called). */
+int tg__ptrset_init(tg__ptrset *s, size_t expected);
+void tg__ptrset_free(tg__ptrset *s);
+/* 1 added, 0 already there, -1 OOM (the set is unchanged). */
+int tg__ptrset_add(tg__ptrset *s, const void *p);
+bool tg__ptrset_has(const tg__ptrset *s, const void *p);
+
+/* ---- error_format.c ---------------------------------------------------- */
+enum {
+    TG__FORMAT_NO_LOCATION = 1, /* leave out "at file:line": Python's shape */
+};
+/* tg_error_format with options (a set of TG__FORMAT_ flags). */
+char *tg__error_format_opts(const tg_error *e, unsigned flags);
+
 /* True when e is one of the immortal static errors. */
 static inline bool tg__error_is_static(const tg_error *e)
 {
