@@ -450,11 +450,40 @@ def golden_errors():
     shared = V('shared')
     g['seen_context_skipped'] = EG('eg', [shared,
                                           linked(T('t'), context=shared)])
+    def star():
+        try:
+            raise EG('eg', [V('1'), OS('2')])
+        except* OS:
+            raise T('3')
+    try:
+        star()
+    except BaseException as e:  # noqa: B036
+        g['except_star_result'] = without_tracebacks(e)
     return g
 
 
+def without_tracebacks(e, seen=None):
+    """Drops __traceback__ everywhere: libtg has locations, not stacks."""
+    seen = set() if seen is None else seen
+    if e is None or id(e) in seen:
+        return e
+    seen.add(id(e))
+    e.__traceback__ = None
+    without_tracebacks(e.__cause__, seen)
+    without_tracebacks(e.__context__, seen)
+    for x in getattr(e, 'exceptions', ()):
+        without_tracebacks(x, seen)
+    return e
+
+
 def python_render(e):
+    """CPython's traceback text, with the two known differences of naming
+    taken out: libtg's CancelledError is not in a module, and its KeyError
+    shows its message as it is (str(KeyError) in Python is a repr).
+    Trailing blanks go too: libtg does not print them."""
     text = ''.join(traceback.format_exception(e))
+    text = text.replace('asyncio.exceptions.CancelledError', 'CancelledError')
+    text = re.sub(r"KeyError: '(.*)'$", r'KeyError: \1', text, flags=re.M)
     return ''.join(line.rstrip() + '\n' for line in text.splitlines())
 
 
