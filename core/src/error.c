@@ -276,12 +276,16 @@ static bool reaches(tg_error *from, const tg_error *target)
     return found;
 }
 
-/* True when linking e -> link would close a reference cycle. */
+/* True when linking e -> link would close a reference cycle.  An error no
+ * other error has ever held cannot be reached from anything, which makes
+ * the usual case (linking a fresh error) free. */
 static bool would_cycle(tg_error *e, tg_error *link)
 {
     if (!link || tg__error_is_static(link) || tg__error_is_static(e))
         return false;
-    return link == e || reaches(link, e);
+    if (link == e)
+        return true;
+    return e->held && reaches(link, e);
 }
 
 tg_error *tg_error_from(tg_error *e, tg_error *cause)
@@ -295,6 +299,8 @@ tg_error *tg_error_from(tg_error *e, tg_error *cause)
     tg_error_unref(e->cause);
     e->cause = cause;
     e->suppress_context = true;
+    if (cause && !tg__error_is_static(cause))
+        cause->held = true;
     return e;
 }
 
@@ -307,6 +313,8 @@ void tg__error_set_context_raw(tg_error *e, tg_error *context)
 {
     tg_error *old = e->context;
     e->context = context;
+    if (context && !tg__error_is_static(context))
+        context->held = true;
     tg_error_unref(old);
 }
 

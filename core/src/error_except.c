@@ -34,12 +34,7 @@ static void outcome_release(outcome *o)
  * members).  NULL on OOM. */
 static tg_error *plain_group(tg_error *const *errs, size_t n)
 {
-    tg_error *g = tg__error_alloc(tg__error_group_type(errs, n), "", 0, n);
-    if (!g)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        g->members[i] = tg_error_ref(errs[i]);
-    return g;
+    return tg__error_group_make("", errs, n);
 }
 
 /*

@@ -16,6 +16,23 @@ const tg_error_type *tg__error_group_type(tg_error *const *errs, size_t n)
     return &TG_ExceptionGroup;
 }
 
+tg_error *tg__error_group_make(const char *msg, tg_error *const *errs,
+                               size_t n)
+{
+    tg_error *g = tg__error_alloc(tg__error_group_type(errs, n), msg,
+                                  strlen(msg), n);
+    if (!g)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        g->members[i] = tg_error_ref(errs[i]);
+        if (!tg__error_is_static(errs[i]))
+            errs[i]->held = true;
+        if (errs[i]->depth + 1 > g->depth)
+            g->depth = errs[i]->depth + 1;
+    }
+    return g;
+}
+
 /* Copies src's notes onto a fresh dst; false on OOM (dst keeps what it
  * got, and its destructor frees it). */
 static bool copy_notes(tg_error *dst, const tg_error *src)
@@ -54,12 +71,9 @@ tg_error *tg_error_group_new_at(const char *file, int line, const char *msg,
                                    i);
     if (!msg)
         msg = "";
-    tg_error *g = tg__error_alloc(tg__error_group_type(errs, n), msg,
-                                  strlen(msg), n);
+    tg_error *g = tg__error_group_make(msg, errs, n);
     if (!g)
         return tg__error_oom();
-    for (size_t i = 0; i < n; i++)
-        g->members[i] = tg_error_ref(errs[i]);
     g->file = file;
     g->line = line;
     return g;
@@ -68,15 +82,13 @@ tg_error *tg_error_group_new_at(const char *file, int line, const char *msg,
 tg_error *tg__error_group_derive(const tg_error *orig, tg_error *const *members,
                                  size_t n)
 {
-    tg_error *g = tg__error_alloc(tg__error_group_type(members, n),
-                                  orig->message, strlen(orig->message), n);
+    tg_error *g = tg__error_group_make(orig->message, members, n);
     if (!g)
         return NULL;
-    for (size_t i = 0; i < n; i++)
-        g->members[i] = tg_error_ref(members[i]);
     g->file = orig->file;
     g->line = orig->line;
     g->origin = orig->origin;
+    /* orig's cause and context are already held (by orig). */
     g->cause = tg_error_ref(orig->cause);
     g->context = tg_error_ref(orig->context);
     /* CPython sets the cause with PyException_SetCause, which also sets
@@ -104,28 +116,71 @@ tg_error *tg_error_group_at(const tg_error *g, size_t i)
     return g && i < g->n_members ? g->members[i] : NULL;
 }
 
-/* Recursion follows group nesting only, whose depth the caller built. */
+/* Where a walk over the leaves is inside one group. */
+typedef struct leaf_frame {
+    const tg_error *g;
+    size_t next;
+} leaf_frame;
+
+/*
+ * Calls fn on each leaf of e, depth first, without recursion (a task stack
+ * is small and groups may nest deep).  The walk needs e->depth frames: up
+ * to 32 live on the C stack; deeper groups borrow heap memory, and if even
+ * that is refused the walk recurses instead, which is still correct.
+ */
+static void walk_leaves(const tg_error *e, void (*fn)(tg_error *, void *),
+                        void *ud)
+{
+    if (e->n_members == 0) {
+        fn((tg_error *)e, ud); /* leaves are handed out mutable, as Python */
+        return;
+    }
+    leaf_frame small[32];
+    leaf_frame *frames = small;
+    if (e->depth > 32) {
+        frames = tg__malloc(e->depth * sizeof *frames);
+        if (!frames) {
+            for (size_t i = 0; i < e->n_members; i++)
+                walk_leaves(e->members[i], fn, ud);
+            return;
+        }
+    }
+    size_t top = 0;
+    frames[0] = (leaf_frame){e, 0};
+    for (;;) {
+        leaf_frame *f = &frames[top];
+        if (f->next == f->g->n_members) {
+            if (top-- == 0)
+                break;
+            continue;
+        }
+        const tg_error *m = f->g->members[f->next++];
+        if (m->n_members == 0)
+            fn((tg_error *)m, ud);
+        else
+            frames[++top] = (leaf_frame){m, 0};
+    }
+    if (frames != small)
+        tg__free(frames);
+}
+
+static void count_leaf(tg_error *leaf, void *ud)
+{
+    (void)leaf;
+    (*(size_t *)ud)++;
+}
+
 size_t tg_error_leaf_count(const tg_error *e)
 {
-    if (!e)
-        return 0;
-    if (e->n_members == 0)
-        return 1;
     size_t n = 0;
-    for (size_t i = 0; i < e->n_members; i++)
-        n += tg_error_leaf_count(e->members[i]);
+    if (e)
+        walk_leaves(e, count_leaf, &n);
     return n;
 }
 
 void tg_error_foreach_leaf(const tg_error *e,
                            void (*fn)(tg_error *leaf, void *ud), void *ud)
 {
-    if (!e || !fn)
-        return;
-    if (e->n_members == 0) {
-        fn((tg_error *)e, ud); /* leaves are handed out mutable, as Python */
-        return;
-    }
-    for (size_t i = 0; i < e->n_members; i++)
-        tg_error_foreach_leaf(e->members[i], fn, ud);
+    if (e && fn)
+        walk_leaves(e, fn, ud);
 }

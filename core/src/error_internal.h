@@ -20,12 +20,16 @@ struct tg_error {
     const char *file;          /* from __FILE__: static storage, may be NULL */
     int line;
     bool suppress_context;     /* set by tg_error_from, as "from" does */
+    bool held;                 /* has been a member, cause or context: only
+                                * then can a new link close a cycle */
     char **notes;              /* each note its own allocation */
     size_t n_notes, cap_notes;
     tg_error *cause;           /* owned, may be NULL */
     tg_error *context;         /* owned, may be NULL */
     tg_error **members;        /* groups only: owned refs, same block */
     size_t n_members;          /* > 0 exactly for groups */
+    size_t depth;              /* group nesting below: 0 for a leaf; sizes
+                                * the explicit stacks of the walks */
     uint64_t serial;           /* unique per thread, never reused */
     uint64_t origin;           /* serial of the group a split derived this
                                 * one from (transitively); own serial else */
@@ -50,6 +54,12 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
  */
 tg_error *tg__error_group_derive(const tg_error *orig, tg_error *const *members,
                                  size_t n);
+
+/* Makes a group of type picked from the members (as
+ * BaseExceptionGroup(msg, errs)), holding new references to errs[0..n),
+ * n > 0, none NULL.  No location.  NULL on OOM. */
+tg_error *tg__error_group_make(const char *msg, tg_error *const *errs,
+                               size_t n);
 
 /* The group type BaseExceptionGroup(msg, errs) would pick for these. */
 const tg_error_type *tg__error_group_type(tg_error *const *errs, size_t n);

@@ -79,49 +79,102 @@ static bool matches(const split_ctx *c, const tg_error *e)
     return tg_match_test(c->m, e);
 }
 
-/* Splits e into new references *match and *rest (NULL when empty).
- * Returns -1 on OOM with both NULL and nothing leaked. */
-static int split_rec(split_ctx *c, tg_error *e, tg_error **match,
-                     tg_error **rest)
+/* A group whose members are being split; its parts wait on the part
+ * stacks from index mbase and rbase on. */
+typedef struct frame {
+    tg_error *g;
+    size_t next; /* the next member to look at */
+    size_t mbase, rbase;
+} frame;
+
+/* Builds the parts of a finished frame from the part stacks, then pops its
+ * entries.  -1 on OOM with both parts NULL. */
+static int finish(split_ctx *c, const frame *f, tg_error **match,
+                  tg_error **rest)
 {
-    *match = *rest = NULL;
-    if (matches(c, e)) {
-        *match = tg_error_ref(e);
-        return 0;
-    }
-    if (e->n_members == 0) {
-        if (c->want_rest)
-            *rest = tg_error_ref(e);
-        return 0;
-    }
-    size_t mbase = c->match.len, rbase = c->rest.len;
     int rc = 0;
-    for (size_t i = 0; i < e->n_members && rc == 0; i++) {
-        tg_error *m, *r;
-        rc = split_rec(c, e->members[i], &m, &r);
-        if (rc == 0 && m && push(&c->match, m) < 0) {
-            tg_error_unref(r);
-            rc = -1;
-        }
-        if (rc == 0 && r)
-            rc = push(&c->rest, r);
-    }
-    if (rc == 0 && c->match.len > mbase) {
-        *match = tg__error_group_derive(e, c->match.items + mbase,
-                                        c->match.len - mbase);
+    *match = *rest = NULL;
+    if (c->match.len > f->mbase) {
+        *match = tg__error_group_derive(f->g, c->match.items + f->mbase,
+                                        c->match.len - f->mbase);
         rc = *match ? 0 : -1;
     }
-    if (rc == 0 && c->rest.len > rbase) {
-        *rest = tg__error_group_derive(e, c->rest.items + rbase,
-                                       c->rest.len - rbase);
+    if (rc == 0 && c->rest.len > f->rbase) {
+        *rest = tg__error_group_derive(f->g, c->rest.items + f->rbase,
+                                       c->rest.len - f->rbase);
         if (!*rest) {
             tg_error_unref(*match);
             *match = NULL;
             rc = -1;
         }
     }
-    pop_to(&c->match, mbase);
-    pop_to(&c->rest, rbase);
+    pop_to(&c->match, f->mbase);
+    pop_to(&c->rest, f->rbase);
+    return rc;
+}
+
+/*
+ * Splits g into new references *match and *rest (NULL when empty), as
+ * exceptiongroup_split_recursive does, but with an explicit stack: groups
+ * nested thousands deep must not overflow a 64 KiB task stack.  Returns -1
+ * on OOM with both NULL and nothing leaked.
+ */
+static int split_walk(split_ctx *c, tg_error *g, tg_error **match,
+                      tg_error **rest)
+{
+    *match = *rest = NULL;
+    if (matches(c, g)) {
+        *match = tg_error_ref(g);
+        return 0;
+    }
+    if (g->n_members == 0) {
+        if (c->want_rest)
+            *rest = tg_error_ref(g);
+        return 0;
+    }
+    frame *frames = tg__malloc((g->depth + 1) * sizeof *frames);
+    if (!frames)
+        return -1;
+    size_t top = 0;
+    frames[0] = (frame){g, 0, c->match.len, c->rest.len};
+    int rc = 0;
+    for (;;) {
+        frame *f = &frames[top];
+        if (f->next < f->g->n_members) {
+            tg_error *e = f->g->members[f->next++];
+            if (matches(c, e))
+                rc = push(&c->match, tg_error_ref(e));
+            else if (e->n_members > 0)
+                frames[++top] = (frame){e, 0, c->match.len, c->rest.len};
+            else if (c->want_rest)
+                rc = push(&c->rest, tg_error_ref(e));
+            if (rc < 0)
+                break;
+            continue;
+        }
+        tg_error *m, *r;
+        rc = finish(c, f, &m, &r);
+        if (rc < 0 || top == 0) {
+            *match = m;
+            *rest = r;
+            break;
+        }
+        top--;
+        if (m && push(&c->match, m) < 0) {
+            tg_error_unref(r);
+            rc = -1;
+            break;
+        }
+        if (r && (rc = push(&c->rest, r)) < 0)
+            break;
+    }
+    /* On failure the part stacks may still hold parts of unfinished
+     * frames: release them all. */
+    if (rc < 0) {
+        pop_to(&c->match, 0);
+        pop_to(&c->rest, 0);
+    }
+    tg__free(frames);
     return rc;
 }
 
@@ -129,7 +182,7 @@ static int run_split(split_ctx *c, tg_error *g, tg_error **match,
                      tg_error **rest)
 {
     tg_error *r = NULL;
-    int rc = split_rec(c, g, match, rest ? rest : &r);
+    int rc = split_walk(c, g, match, rest ? rest : &r);
     tg__free(c->match.items);
     tg__free(c->rest.items);
     return rc;
