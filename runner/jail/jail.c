@@ -96,13 +96,24 @@ static void parse_args(int argc, char **argv, jail_opts *o)
     };
     int i = 1;
     for (; i < argc; i++) {
+        /* "--opt value" or "--opt=value" */
+        char name[32];
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
+        if (eq) {
+            if ((size_t)(eq - a) >= sizeof name)
+                usage_error("unknown option '%s'", a);
+            memcpy(name, a, (size_t)(eq - a));
+            name[eq - a] = '\0';
+            a = name;
+            v = eq + 1;
+        }
         if (strcmp(a, "--") == 0) {
             i++;
             break;
         }
-        if (strcmp(a, "--allow-lsan") == 0) {
+        if (strcmp(a, "--allow-lsan") == 0 && !eq) {
             o->allow_lsan = true;
             continue;
         }
@@ -142,7 +153,8 @@ static void parse_args(int argc, char **argv, jail_opts *o)
         } else {
             usage_error("unknown option '%s'", a);
         }
-        i++; /* the option's value */
+        if (!eq)
+            i++; /* the option's value was the next word */
     }
     if (i >= argc)
         usage_error("no program to run");
