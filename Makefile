@@ -160,7 +160,7 @@ test-plain: $(LIBTG) $(LAB) $(JAIL) $(CORE_TESTS) $(RUNNER_TESTS)
 test-asan:
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/asan \
 		$(BUILD)/asan/libtg.a $(CORE_TESTS:$(BUILD)/%=$(BUILD)/asan/%)
-	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	$(Q)TG_TEST_UNDER_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		sh tests/run --label asan $(CORE_TESTS:$(BUILD)/%=$(BUILD)/asan/%)
 

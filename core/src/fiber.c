@@ -2,16 +2,18 @@
  * fiber.c -- stack pool and context switching for libtg's tasks.
  *
  * Stacks are carved from slabs (one mmap for many stacks, doubling up to
- * 1024 per slab) so that spawning costs no syscall and a million live tasks
- * stay far below the kernel's limit on mappings.  Guard pages between stacks
- * would split every slab into two mappings per stack, so each stack carries
- * a canary at its bottom instead, checked (with the saved stack pointer)
- * every time its task suspends and when it finishes; an overflow aborts the
- * process with a clear message before any other task runs.  The slab's
- * lowest page is a real guard.  Under AddressSanitizer the switches are
+ * 1024 per slab) so that spawning costs no syscall.  The first
+ * GUARDED_STACKS stacks get a PROT_NONE guard page at their bottom: an
+ * overflow faults at once, and a SIGSEGV handler on its own stack names
+ * the task.  A guard splits its slab's mapping, and the kernel allows only
+ * ~65000 mappings, so stacks beyond that (a million live tasks) rely on a
+ * canary at their bottom instead, checked with the saved stack pointer
+ * every time the task suspends and when it finishes: an overflow then
+ * aborts with a clear message before any other task runs.  Under AddressSanitizer the switches are
  * announced with the fiber API, and under valgrind every stack is
  * registered, so both tools follow the tasks.
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +43,7 @@
 #define CANARY_BYTES (CANARY_WORDS * sizeof(uint64_t))
 #define CANARY_VALUE UINT64_C(0x7467F1BE7CA7A12F) /* "tg fiber canary" */
 #define MAX_SLAB_STACKS 1024
+#define GUARDED_STACKS 16384 /* x2 mappings each, well under the limit */
 
 #ifdef TG_CTX_ASM
 /* In ctx_<arch>.S. */
@@ -152,7 +155,15 @@ static tg__fiber *pool_carve(tg__fiber_pool *pool)
     f->stack_lo = lo;
     f->stack_size = pool->stack_size;
     f->pool = pool;
-    f->valgrind_id = VALGRIND_STACK_REGISTER(lo, lo + pool->stack_size);
+    if (pool->guarded < GUARDED_STACKS &&
+        mprotect(lo, page_size(), PROT_NONE) == 0) {
+        pool->guarded++;
+        f->guarded = true;
+        f->stack_lo = lo + page_size();
+        f->stack_size -= page_size();
+    }
+    lo = f->stack_lo;
+    f->valgrind_id = VALGRIND_STACK_REGISTER(lo, lo + f->stack_size);
     uint64_t *canary = (uint64_t *)(void *)lo;
     for (int i = 0; i < CANARY_WORDS; i++)
         canary[i] = CANARY_VALUE;
@@ -317,4 +328,98 @@ void tg__fiber_yield(tg__fiber *f, tg__fiber_ctx *sched, bool finished)
     (void)finished;
     ctx_switch(&f->ctx, sched);
 #endif
+}
+
+/* ---- overflow reporting ----------------------------------------------------- */
+
+static volatile sig_atomic_t handler_installed;
+static struct sigaction previous_action;
+static stack_t previous_altstack;
+static char *alt_stack;
+static tg__fiber *volatile running_fiber;
+static volatile unsigned long long running_task;
+
+void tg__fiber_set_running(tg__fiber *f, unsigned long long task_id)
+{
+    running_fiber = f;
+    running_task = task_id;
+}
+
+/* Async-signal-safe: only write(2) and a hand-made number. */
+static void write_str(const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        ssize_t w = write(2, s, n);
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static void write_num(unsigned long long v)
+{
+    char buf[24];
+    int i = sizeof buf - 1;
+    buf[i] = '\0';
+    do
+        buf[--i] = (char)('0' + v % 10);
+    while ((v /= 10) && i > 0);
+    write_str(buf + i);
+}
+
+static void on_segv(int sig, siginfo_t *info, void *uctx)
+{
+    (void)uctx;
+    tg__fiber *f = running_fiber;
+    char *addr = info->si_addr;
+    if (f && f->guarded && addr >= f->stack_lo - page_size() &&
+        addr < f->stack_lo + CANARY_BYTES) {
+        write_str("tg: fatal: stack overflow in task ");
+        write_num(running_task);
+        write_str(": it used more than its ");
+        write_num(f->stack_size);
+        write_str("-byte stack.\ntg: look for deep recursion or large "
+                  "local arrays, or raise tg_options.stack_size.\n");
+    }
+    /* Die of the signal as if nobody had caught it. */
+    signal(sig, SIG_DFL);
+}
+
+void tg__fiber_overflow_handler_install(void)
+{
+    struct sigaction current;
+    if (handler_installed || sigaction(SIGSEGV, NULL, &current) != 0 ||
+        (current.sa_flags & SA_SIGINFO) || current.sa_handler != SIG_DFL)
+        return;
+    size_t size = 64 * 1024;
+    alt_stack = tg__malloc(size);
+    if (!alt_stack)
+        return;
+    stack_t ss = {.ss_sp = alt_stack, .ss_size = size, .ss_flags = 0};
+    if (sigaltstack(&ss, &previous_altstack) != 0) {
+        tg__free(alt_stack);
+        alt_stack = NULL;
+        return;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_segv;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &previous_action);
+    handler_installed = 1;
+}
+
+void tg__fiber_overflow_handler_remove(void)
+{
+    if (!handler_installed)
+        return;
+    sigaction(SIGSEGV, &previous_action, NULL);
+    sigaltstack(&previous_altstack, NULL);
+    tg__free(alt_stack);
+    alt_stack = NULL;
+    running_fiber = NULL;
+    handler_installed = 0;
 }

@@ -39,6 +39,7 @@ struct tg__fiber {
     void *arg;
     void *asan_fake_stack;   /* ASan bookkeeping across switches */
     unsigned valgrind_id;    /* valgrind stack registration */
+    bool guarded;            /* a PROT_NONE page lies just below stack_lo */
     struct tg__fiber_pool *pool;
 };
 
@@ -52,6 +53,7 @@ typedef struct tg__fiber_pool {
     size_t *slab_bytes;
     size_t nslabs, slabs_cap;
     size_t stacks;           /* carved so far */
+    size_t guarded;          /* of which have their own guard page */
     size_t live;             /* handed out, not yet returned */
     /* The scheduler's stack, learnt from ASan at the first switch. */
     const void *sched_stack_bottom;
@@ -80,5 +82,13 @@ void tg__fiber_yield(tg__fiber *f, tg__fiber_ctx *sched, bool finished);
 void tg__fiber_check(const tg__fiber *f, unsigned long long task_id);
 
 size_t tg__fiber_default_stack_size(void);
+
+/* While a run is active: turns a fault in a task's guard page into a clear
+ * "stack overflow in task N" message before the process dies.  Installed
+ * only when SIGSEGV has its default action (sanitizers keep theirs). */
+void tg__fiber_overflow_handler_install(void);
+void tg__fiber_overflow_handler_remove(void);
+/* The fiber running now (for the handler), and its task id. */
+void tg__fiber_set_running(tg__fiber *f, unsigned long long task_id);
 
 #endif /* TG_FIBER_H */

@@ -263,6 +263,7 @@ tg_result tg_run(tg_fn main_fn, void *arg, const tg_options *opts)
     run->next_task_id = 1;
     rng_seed(run->rng, run->opts.seed);
     tg__fiber_pool_init(&run->pool, run->opts.stack_size);
+    tg__fiber_overflow_handler_install();
     tg__current_run = run;
 
     tg_result result;
@@ -286,6 +287,7 @@ tg_result tg_run(tg_fn main_fn, void *arg, const tg_options *opts)
                               finished ? "" : " (some never finished)");
     }
     tg__current_run = NULL;
+    tg__fiber_overflow_handler_remove();
     run_teardown(run);
     tg__free(run);
     return result;

@@ -202,7 +202,9 @@ static void task_step(tg__handle *h)
     }
     t->state = TG__TASK_RUNNING;
     run->current = t;
+    tg__fiber_set_running(t->fiber, (unsigned long long)t->id);
     tg__fiber_resume(&run->sched_ctx, t->fiber);
+    tg__fiber_set_running(NULL, 0);
     run->current = NULL;
     tg__fiber_check(t->fiber, (unsigned long long)t->id);
 
