@@ -105,19 +105,17 @@ static int build(render *r, node *root, const tg_error *e)
         node *nd = w.items[--w.len];
         const tg_error *x = nd->e;
         if (x->cause && !tg__ptrset_has(&r->seen, x->cause)) {
-            if (!(nd->cause = alloc_nodes(r, 1)) ||
-                make_node(r, nd->cause, x->cause) < 0)
-                break;
+            nd->cause = alloc_nodes(r, 1);
+            rc = nd->cause ? make_node(r, nd->cause, x->cause) : -1;
         }
-        if (!nd->cause && !x->suppress_context && x->context &&
+        if (rc == 0 && !nd->cause && !x->suppress_context && x->context &&
             !tg__ptrset_has(&r->seen, x->context)) {
-            if (!(nd->context = alloc_nodes(r, 1)) ||
-                make_node(r, nd->context, x->context) < 0)
-                break;
+            nd->context = alloc_nodes(r, 1);
+            rc = nd->context ? make_node(r, nd->context, x->context) : -1;
         }
-        if (x->n_members) {
-            if (!(nd->members = alloc_nodes(r, x->n_members)))
-                break;
+        if (rc == 0 && x->n_members) {
+            nd->members = alloc_nodes(r, x->n_members);
+            rc = nd->members ? 0 : -1;
             for (size_t i = 0; i < x->n_members && rc == 0; i++)
                 rc = make_node(r, &nd->members[i], x->members[i]);
         }
@@ -128,8 +126,6 @@ static int build(render *r, node *root, const tg_error *e)
         for (size_t i = 0; i < x->n_members && rc == 0; i++)
             rc = work_push(&w, &nd->members[i]);
     }
-    if (rc == 0 && w.len > 0)
-        rc = -1; /* left the loop on an allocation failure */
     tg__free(w.items);
     return rc;
 }
