@@ -27,9 +27,18 @@ tg__ctx_switch:
     fnstcw  (%rsp)
     stmxcsr 8(%rsp)
     movq    %rsp, (%rdi)
+    movq    %rsp, %rcx
     movq    (%rsi), %rsp
-    fldcw   (%rsp)
-    ldmxcsr 8(%rsp)
+    /* Loading the control words is slow (it serialises the FPU): do it
+     * only when the other side's differ from ours (in %rcx), which is
+     * rare. */
+    movl    8(%rsp), %eax
+    cmpl    %eax, 8(%rcx)
+    jne     1f
+    movzwl  (%rsp), %eax
+    cmpw    %ax, (%rcx)
+    jne     1f
+2:
     addq    $16, %rsp
     popq    %r15
     popq    %r14
@@ -38,6 +47,10 @@ tg__ctx_switch:
     popq    %rbx
     popq    %rbp
     ret
+1:
+    fldcw   (%rsp)
+    ldmxcsr 8(%rsp)
+    jmp     2b
     .cfi_endproc
     .size   tg__ctx_switch, .-tg__ctx_switch
 

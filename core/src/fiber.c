@@ -7,9 +7,11 @@
  * overflow faults at once, and a SIGSEGV handler on its own stack names
  * the task.  A guard splits its slab's mapping, and the kernel allows only
  * ~65000 mappings, so stacks beyond that (a million live tasks) rely on a
- * canary at their bottom instead, checked with the saved stack pointer
- * every time the task suspends and when it finishes: an overflow then
- * aborts with a clear message before any other task runs.  Under AddressSanitizer the switches are
+ * canary instead, checked with the saved stack pointer every time the task
+ * suspends and when it finishes: an overflow then aborts with a clear
+ * message before any other task runs.  The canary of a stack sits at the
+ * very top of the stack below it, beside that stack's control block, so it
+ * costs no extra resident page.  Under AddressSanitizer the switches are
  * announced with the fiber API, and under valgrind every stack is
  * registered, so both tools follow the tasks.
  */
@@ -43,7 +45,9 @@
 #define CANARY_BYTES (CANARY_WORDS * sizeof(uint64_t))
 #define CANARY_VALUE UINT64_C(0x7467F1BE7CA7A12F) /* "tg fiber canary" */
 #define MAX_SLAB_STACKS 1024
+#ifndef GUARDED_STACKS
 #define GUARDED_STACKS 16384 /* x2 mappings each, well under the limit */
+#endif
 
 #ifdef TG_CTX_ASM
 /* In ctx_<arch>.S. */
@@ -68,11 +72,21 @@ static size_t page_size(void)
     return size;
 }
 
-/* The control block's place: the top of the stack, cache-line aligned. */
-static tg__fiber *fiber_at_top(char *lo, size_t size)
+/* The control block's place: near the top of the stack, cache-line
+ * aligned, shifted by a per-stack "colour" so that the hot lines of
+ * thousands of stacks do not all fall into the same cache sets. */
+static tg__fiber *fiber_at_top(char *lo, size_t size, size_t index)
 {
-    uintptr_t top = (uintptr_t)(lo + size) - sizeof(tg__fiber);
+    uintptr_t top = (uintptr_t)(lo + size) - CANARY_BYTES - sizeof(tg__fiber);
+    top -= (index % 32) * 64;
     return (tg__fiber *)(top & ~(uintptr_t)63);
+}
+
+static void canary_write(void *at)
+{
+    uint64_t *w = at;
+    for (int i = 0; i < CANARY_WORDS; i++)
+        w[i] = CANARY_VALUE;
 }
 
 void tg__fiber_pool_init(tg__fiber_pool *pool, size_t stack_size)
@@ -84,19 +98,24 @@ void tg__fiber_pool_init(tg__fiber_pool *pool, size_t stack_size)
     if (stack_size < 4 * page)
         stack_size = 4 * page;
     pool->stack_size = (stack_size + page - 1) / page * page;
+    /* Each slot: a guard page, then the stack.  The odd stride (not a
+     * power of two) also spreads stacks over cache sets. */
+    pool->stride = pool->stack_size + page;
     pool->next_slab_stacks = 8;
 }
 
 void tg__fiber_pool_destroy(tg__fiber_pool *pool)
 {
     size_t page = page_size();
+    size_t index = 0;
     for (size_t i = 0; i < pool->nslabs; i++) {
-        size_t count = (pool->slab_bytes[i] - page) / pool->stack_size;
+        size_t count = pool->slab_bytes[i] / pool->stride;
         if (i == pool->nslabs - 1)
             count -= pool->carve_left;
-        char *lo = (char *)pool->slabs[i] + page;
-        for (size_t k = 0; k < count; k++, lo += pool->stack_size) {
-            tg__fiber *f = fiber_at_top(lo, pool->stack_size);
+        char *slot = pool->slabs[i];
+        for (size_t k = 0; k < count; k++, slot += pool->stride) {
+            tg__fiber *f =
+                fiber_at_top(slot + page, pool->stack_size, index++);
             VALGRIND_STACK_DEREGISTER(f->valgrind_id);
         }
         munmap(pool->slabs[i], pool->slab_bytes[i]);
@@ -109,9 +128,8 @@ void tg__fiber_pool_destroy(tg__fiber_pool *pool)
 /* Maps a new slab; returns false when memory runs out. */
 static bool pool_grow(tg__fiber_pool *pool)
 {
-    size_t page = page_size();
     size_t count = pool->next_slab_stacks;
-    size_t bytes = page + count * pool->stack_size;
+    size_t bytes = count * pool->stride;
 
     if (pool->nslabs == pool->slabs_cap) {
         size_t cap = pool->slabs_cap ? pool->slabs_cap * 2 : 16;
@@ -129,13 +147,12 @@ static bool pool_grow(tg__fiber_pool *pool)
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (slab == MAP_FAILED)
         return false;
-    /* The slab's bottom page catches a run-away first stack. */
-    mprotect(slab, page, PROT_NONE);
     pool->slabs[pool->nslabs] = slab;
     pool->slab_bytes[pool->nslabs] = bytes;
     pool->nslabs++;
-    pool->carve_at = slab + page;
+    pool->carve_at = slab;
     pool->carve_left = count;
+    pool->carve_first = true;
     if (pool->next_slab_stacks < MAX_SLAB_STACKS)
         pool->next_slab_stacks *= 2;
     return true;
@@ -145,28 +162,34 @@ static tg__fiber *pool_carve(tg__fiber_pool *pool)
 {
     if (pool->carve_left == 0 && !pool_grow(pool))
         return NULL;
-    char *lo = pool->carve_at;
-    pool->carve_at += pool->stack_size;
+    char *slot = pool->carve_at;
+    bool first = pool->carve_first;
+    pool->carve_first = false;
+    pool->carve_at += pool->stride;
     pool->carve_left--;
-    pool->stacks++;
+    size_t index = pool->stacks++;
 
-    tg__fiber *f = fiber_at_top(lo, pool->stack_size);
+    char *lo = slot + page_size();
+    tg__fiber *f = fiber_at_top(lo, pool->stack_size, index);
     memset(f, 0, sizeof *f);
     f->stack_lo = lo;
-    f->stack_size = pool->stack_size;
+    f->stack_size = (size_t)((char *)f - lo);
     f->pool = pool;
+    /* Every stack's top holds the canary of the stack above it. */
+    canary_write(lo + pool->stack_size - CANARY_BYTES);
     if (pool->guarded < GUARDED_STACKS &&
-        mprotect(lo, page_size(), PROT_NONE) == 0) {
+        mprotect(slot, page_size(), PROT_NONE) == 0) {
         pool->guarded++;
         f->guarded = true;
-        f->stack_lo = lo + page_size();
-        f->stack_size -= page_size();
+    } else {
+        /* The slot's spare page absorbs a small overflow; past it, the
+         * stack below's top canary is hit.  A slab's first stack has no
+         * stack below: it keeps its canary at its own bottom. */
+        f->canary = first ? (const void *)lo : slot - CANARY_BYTES;
+        if (first)
+            canary_write(lo);
     }
-    lo = f->stack_lo;
-    f->valgrind_id = VALGRIND_STACK_REGISTER(lo, lo + f->stack_size);
-    uint64_t *canary = (uint64_t *)(void *)lo;
-    for (int i = 0; i < CANARY_WORDS; i++)
-        canary[i] = CANARY_VALUE;
+    f->valgrind_id = VALGRIND_STACK_REGISTER(lo, lo + pool->stack_size);
     return f;
 }
 
@@ -269,13 +292,13 @@ void tg__fiber_put(tg__fiber *f)
 
 void tg__fiber_check(const tg__fiber *f, unsigned long long task_id)
 {
-    const uint64_t *canary = (const uint64_t *)(const void *)f->stack_lo;
+    const uint64_t *canary = f->canary;
 #ifdef TG_CTX_ASM
     bool ok = (const char *)f->ctx.sp >= f->stack_lo + CANARY_BYTES;
 #else
     bool ok = true;
 #endif
-    for (int i = 0; ok && i < CANARY_WORDS; i++)
+    for (int i = 0; ok && canary && i < CANARY_WORDS; i++)
         ok = canary[i] == CANARY_VALUE;
     if (ok)
         return;

@@ -40,14 +40,17 @@ struct tg__fiber {
     void *asan_fake_stack;   /* ASan bookkeeping across switches */
     unsigned valgrind_id;    /* valgrind stack registration */
     bool guarded;            /* a PROT_NONE page lies just below stack_lo */
+    const void *canary;      /* words an overflow would hit first, or NULL */
     struct tg__fiber_pool *pool;
 };
 
 typedef struct tg__fiber_pool {
     size_t stack_size;       /* per stack, page multiple */
+    size_t stride;           /* stack plus its guard page */
     tg__fiber *free;         /* stacks ready for reuse */
     char *carve_at;          /* next uncarved stack in the newest slab */
     size_t carve_left;       /* stacks left to carve there */
+    bool carve_first;        /* the next stack is its slab's first */
     size_t next_slab_stacks; /* size of the next slab, in stacks */
     void **slabs;            /* every mapping, unmapped at destroy */
     size_t *slab_bytes;

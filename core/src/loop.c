@@ -46,11 +46,9 @@ uint64_t tg_now(void)
     return run ? tg__clock(run) : 0;
 }
 
-void tg__trace(tg__run *run, tg_event_kind kind, const tg_task *t,
-               uint64_t peer, const tg_error *e, const char *detail)
+void tg__trace_emit(tg__run *run, tg_event_kind kind, const tg_task *t,
+                    uint64_t peer, const tg_error *e, const char *detail)
 {
-    if (!run->opts.trace)
-        return;
     tg_event ev = {
         .kind = kind,
         .time_ms = tg__clock(run),
@@ -82,6 +80,11 @@ static void run_batch(tg__run *run)
         tg__list_remove(&h->node);
         if (h == &run->batch_end)
             break;
+        /* Thousands of tasks do not fit in cache: start fetching the
+         * next one's stack while this one runs. */
+        if (run->ready.next != &run->ready)
+            tg__handle_prefetch(
+                TG__CONTAINER_OF(run->ready.next, tg__handle, node));
         h->run(h);
     }
 }

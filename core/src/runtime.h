@@ -184,8 +184,14 @@ static inline void tg__list_remove(tg__node *n)
 void tg__call_soon(tg__run *run, tg__handle *h);
 void tg__handle_cancel(tg__handle *h); /* unqueue if queued */
 uint64_t tg__clock(tg__run *run);
-void tg__trace(tg__run *run, tg_event_kind kind, const tg_task *t,
-               uint64_t peer, const tg_error *e, const char *detail);
+void tg__trace_emit(tg__run *run, tg_event_kind kind, const tg_task *t,
+                    uint64_t peer, const tg_error *e, const char *detail);
+/* Reports an event to the run's trace hook; free when there is none. */
+#define tg__trace(run, kind, t, peer, e, detail)                             \
+    do {                                                                     \
+        if ((run)->opts.trace)                                               \
+            tg__trace_emit(run, kind, t, peer, e, detail);                   \
+    } while (0)
 
 /* ---- timer.c -------------------------------------------------------------- */
 void tg__timer_init(tg__timer *tm, tg__handle_fn fire);
@@ -206,6 +212,8 @@ tg_error *tg__task_suspend(tg_task *t, tg__wait_cancel_fn cancel,
                            void *data, const char *what);
 /* Completes the future a task is parked on: it resumes with NULL. */
 void tg__task_wake(tg_task *t);
+/* Asks the CPU to fetch what running h will touch first. */
+void tg__handle_prefetch(const tg__handle *h);
 /* Finishes a task that never ran, with err (owned) as its result. */
 void tg__task_finish_unstarted(tg__run *run, tg_task *t, tg_error *err);
 tg_error *tg__cancelled_error(void);

@@ -244,6 +244,18 @@ tg_error *tg__task_suspend(tg_task *t, tg__wait_cancel_fn cancel,
     return e;
 }
 
+void tg__handle_prefetch(const tg__handle *h)
+{
+    if (h->run != task_step)
+        return;
+    const tg_task *t = TG__CONTAINER_OF(h, tg_task, step);
+    if (t->fiber) {
+        __builtin_prefetch(t->fiber);
+        __builtin_prefetch(t->fiber->ctx.sp);
+        __builtin_prefetch((const char *)t->fiber->ctx.sp + 64);
+    }
+}
+
 void tg__task_wake(tg_task *t)
 {
     t->waiting = false;

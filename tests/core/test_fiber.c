@@ -83,7 +83,7 @@ static void test_fiber_stacks_are_reused(void **state)
 static tg_result compute(void *arg)
 {
     double acc = (double)(uintptr_t)arg;
-    long iacc = (long)(uintptr_t)arg;
+    unsigned long iacc = (unsigned long)(uintptr_t)arg;
     for (int i = 0; i < 100; i++) {
         acc = acc * 1.0001 + sqrt((double)i);
         iacc = iacc * 31 + i;
@@ -93,7 +93,7 @@ static tg_result compute(void *arg)
     }
     /* Compare with the same computation done without switching. */
     double ref = (double)(uintptr_t)arg;
-    long iref = (long)(uintptr_t)arg;
+    unsigned long iref = (unsigned long)(uintptr_t)arg;
     for (int i = 0; i < 100; i++) {
         ref = ref * 1.0001 + sqrt((double)i);
         iref = iref * 31 + i;

@@ -1,0 +1,233 @@
+/*
+ * bench_spawn.c -- what a task costs: spawn + one yield + join, with all N
+ * tasks alive at once, for N = 1e4, 1e5, 1e6.
+ *
+ * In the same run it measures two baselines on the same workload: one raw
+ * libuv idle handle per task (the floor under libtg) and CPython's
+ * asyncio.TaskGroup (python3; skipped with a note when absent).  It also
+ * runs a fail-fast variant (every 10th task raises) against the success
+ * path.  It prints ns per task, resident memory per live task, and the
+ * ratios.  "cold" is the first round of a run (stacks mapped and faulted
+ * in); "warm" is a later round reusing the pooled stacks.
+ *
+ *   build/bench/bench_spawn [N ...]
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <uv.h>
+
+#include "tg.h"
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Resident set size in bytes, from /proc. */
+static uint64_t rss_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long size = 0, resident = 0;
+    if (f) {
+        if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+            resident = 0;
+        fclose(f);
+    }
+    return (uint64_t)resident * 4096u;
+}
+
+/* ---- libtg ---------------------------------------------------------------- */
+
+typedef struct round {
+    size_t n;
+    bool fail_fast;
+    uint64_t ns;          /* spawn to join */
+    uint64_t rss_alive;   /* RSS growth with every task alive */
+    size_t failed;        /* members of the group error */
+} round;
+
+static tg_result yield_task(void *arg)
+{
+    tg_error *e = tg_yield();
+    if (e)
+        return tg_raise(e);
+    return tg_return(arg);
+}
+
+static tg_result failing_task(void *arg)
+{
+    (void)arg;
+    return tg_raise(tg_error_new(&TG_ValueError, "every tenth fails"));
+}
+
+static void one_round(round *r)
+{
+    uint64_t rss0 = rss_bytes();
+    uint64_t t0 = now_ns();
+    tg_group *g = tg_group_new();
+    for (size_t i = 0; i < r->n; i++)
+        tg_spawn(g, r->fail_fast && i % 10 == 9 ? failing_task : yield_task,
+                 NULL);
+    /* After one yield every child has started and is parked: all alive. */
+    tg_error *e = tg_yield();
+    r->rss_alive = rss_bytes() - rss0;
+    tg_error *ge = tg_group_wait(g);
+    r->ns = now_ns() - t0;
+    r->failed = tg_error_group_count(ge);
+    tg_error_unref(ge);
+    tg_error_unref(e);
+    tg_group_free(g);
+}
+
+typedef struct rounds {
+    round cold, warm;
+} rounds;
+
+static tg_result bench_main(void *arg)
+{
+    rounds *rs = arg;
+    one_round(&rs->cold);
+    rs->warm.n = rs->cold.n;
+    rs->warm.fail_fast = rs->cold.fail_fast;
+    one_round(&rs->warm);
+    return tg_return(NULL);
+}
+
+static rounds run_libtg(size_t n, bool fail_fast)
+{
+    rounds rs = {.cold = {.n = n, .fail_fast = fail_fast}};
+    tg_options o = {.virtual_time = true};
+    tg_result r = tg_run(bench_main, &rs, &o);
+    tg_error_unref(r.error);
+    return rs;
+}
+
+/* ---- raw libuv: one idle handle per task ----------------------------------- */
+
+typedef struct idle_task {
+    uv_idle_t h;
+    int state;
+} idle_task;
+
+static size_t idle_left;
+
+static void on_idle(uv_idle_t *h)
+{
+    idle_task *t = (idle_task *)h;
+    if (t->state++ == 0)
+        return; /* the "yield": come back next iteration */
+    uv_idle_stop(h);
+    idle_left--;
+}
+
+static uint64_t run_uv(size_t n, uint64_t *rss_per)
+{
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    uint64_t rss0 = rss_bytes();
+    uint64_t t0 = now_ns();
+    idle_task *tasks = calloc(n, sizeof *tasks);
+    for (size_t i = 0; i < n; i++) {
+        uv_idle_init(&loop, &tasks[i].h);
+        uv_idle_start(&tasks[i].h, on_idle);
+    }
+    idle_left = n;
+    *rss_per = (rss_bytes() - rss0) / n;
+    while (idle_left)
+        uv_run(&loop, UV_RUN_ONCE);
+    uint64_t ns = now_ns() - t0;
+    for (size_t i = 0; i < n; i++)
+        uv_close((uv_handle_t *)&tasks[i].h, NULL);
+    uv_run(&loop, UV_RUN_DEFAULT);
+    uv_loop_close(&loop);
+    free(tasks);
+    return ns;
+}
+
+/* ---- CPython asyncio ------------------------------------------------------ */
+
+static const char *python_script =
+    "import asyncio, sys, time\n"
+    "n = int(sys.argv[1])\n"
+    "async def child():\n"
+    "    await asyncio.sleep(0)\n"
+    "async def main():\n"
+    "    t0 = time.perf_counter_ns()\n"
+    "    async with asyncio.TaskGroup() as tg:\n"
+    "        for _ in range(n):\n"
+    "            tg.create_task(child())\n"
+    "    return time.perf_counter_ns() - t0\n"
+    "print(asyncio.run(main()))\n";
+
+/* Returns ns for the whole workload, or 0 when python3 is not there. */
+static uint64_t run_asyncio(size_t n)
+{
+    char path[] = "/tmp/tglab-bench-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return 0;
+    FILE *f = fdopen(fd, "w");
+    fputs(python_script, f);
+    fclose(f);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "python3 %s %zu 2>/dev/null", path, n);
+    FILE *p = popen(cmd, "r");
+    uint64_t ns = 0;
+    if (p) {
+        if (fscanf(p, "%" SCNu64, &ns) != 1)
+            ns = 0;
+        pclose(p);
+    }
+    remove(path);
+    return ns;
+}
+
+int main(int argc, char **argv)
+{
+    size_t sizes[8] = {10000, 100000, 1000000};
+    size_t nsizes = 3;
+    if (argc > 1) {
+        nsizes = 0;
+        for (int i = 1; i < argc && nsizes < 8; i++)
+            sizes[nsizes++] = strtoull(argv[i], NULL, 10);
+    }
+    printf("spawn + one yield + join per task, all alive at once\n");
+    printf("%9s %9s %9s %9s %9s %9s %10s %10s %9s\n", "N", "cold ns",
+           "warm ns", "uv ns", "py ns", "fail ns", "vs asyncio", "vs uv",
+           "B/task");
+    for (size_t k = 0; k < nsizes; k++) {
+        size_t n = sizes[k];
+        rounds ok = run_libtg(n, false);
+        rounds ff = run_libtg(n, true);
+        uint64_t uv_rss = 0;
+        double uv_ns = (double)run_uv(n, &uv_rss) / (double)n;
+        uint64_t py = run_asyncio(n);
+        double cold = (double)ok.cold.ns / (double)n;
+        double warm = (double)ok.warm.ns / (double)n;
+        double fail = (double)ff.warm.ns / (double)n;
+        double py_ns = (double)py / (double)n;
+        printf("%9zu %9.0f %9.0f %9.0f %9.0f %9.0f", n, cold, warm, uv_ns,
+               py_ns, fail);
+        if (py)
+            printf(" %9.0fx", py_ns / cold);
+        else
+            printf(" %10s", "n/a");
+        printf(" %9.2fx %9.0f\n", cold / uv_ns,
+               (double)ok.cold.rss_alive / (double)n);
+        printf("          fail-fast/success (warm) = %.2fx; groups failed "
+               "with %zu error(s); uv handle %" PRIu64 " B/task\n",
+               fail / warm, ff.warm.failed, uv_rss);
+        if (!py)
+            printf("          (python3 not found: asyncio baseline "
+                   "skipped)\n");
+    }
+    printf("vs asyncio = asyncio ns / libtg cold ns (higher is better); "
+           "vs uv = libtg cold ns / raw uv_idle ns\n");
+    return 0;
+}
