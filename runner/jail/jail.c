@@ -4,7 +4,7 @@
  *   lab-jail [--mode learner|grade] [--cpu S] [--as BYTES] [--data BYTES]
  *            [--fsize BYTES] [--nofile N] [--stack BYTES] [--nproc N]
  *            [--uid UID] [--gid GID] [--keep-fd FD]... [--allow-lsan]
- *            -- PROGRAM [ARG]...
+ *            [--init [--wall MS]] -- PROGRAM [ARG]...
  *
  * The trusted runner starts it inside bubblewrap (see runner/src/sandbox.c),
  * or alone in the learner-mode fallback.  The order of the steps matters:
@@ -15,6 +15,8 @@
  * no-new-privs, the parent-death signal, the filter, and exec.  Any failure
  * exits with 125 and a "lab-jail: error:" line; 126 and 127 mean the program
  * could not be executed or found.  It never runs the program unprotected.
+ * With --init (under bubblewrap --as-pid-1) it first forks: the child does
+ * all of the above, the parent stays as the namespace's init (init.c).
  */
 #include "jail.h"
 
@@ -61,7 +63,8 @@ static _Noreturn void usage_error(const char *fmt, ...)
                     "                [--nofile N] [--stack B] [--nproc N] "
                     "[--uid U] [--gid G]\n"
                     "                [--keep-fd FD]... [--allow-lsan] "
-                    "-- PROGRAM [ARG]...\n");
+                    "[--init [--wall MS]]\n"
+                    "                -- PROGRAM [ARG]...\n");
     fflush(stderr);
     _exit(JAIL_EXIT_SETUP);
 }
@@ -117,6 +120,10 @@ static void parse_args(int argc, char **argv, jail_opts *o)
             o->allow_lsan = true;
             continue;
         }
+        if (strcmp(a, "--init") == 0 && !eq) {
+            o->init = true;
+            continue;
+        }
         if (strcmp(a, "--mode") == 0) {
             if (v && strcmp(v, "learner") == 0)
                 o->mode = JAIL_MODE_LEARNER;
@@ -125,6 +132,8 @@ static void parse_args(int argc, char **argv, jail_opts *o)
             else
                 usage_error("--mode takes learner or grade, not '%s'",
                             v ? v : "");
+        } else if (strcmp(a, "--wall") == 0) {
+            o->wall_ms = parse_u64(a, v, UINT64_MAX / 2);
         } else if (strcmp(a, "--cpu") == 0) {
             o->cpu_s = parse_u64(a, v, 1u << 20);
         } else if (strcmp(a, "--as") == 0) {
@@ -158,35 +167,43 @@ static void parse_args(int argc, char **argv, jail_opts *o)
     }
     if (i >= argc)
         usage_error("no program to run");
+    if (o->wall_ms && !o->init)
+        usage_error("--wall needs --init (only pid 1 can kill everything)");
     o->argv = argv + i;
 }
 
-int main(int argc, char **argv)
+_Noreturn void jail_confine_and_exec(const jail_opts *opts)
 {
-    jail_opts opts;
-    parse_args(argc, argv, &opts);
-
     pid_t parent = getppid();
-    jail_policy_prepare(&opts);
-    jail_drop_privileges(&opts);
-    jail_set_limits(&opts);
-    jail_close_fds(&opts);
+    jail_drop_privileges(opts);
+    jail_set_limits(opts);
+    jail_close_fds(opts);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         jail_die(errno, "cannot set no_new_privs");
-    /* After the uid change, which clears it.  If the parent (bubblewrap's
-     * init, or the runner in the fallback) is already gone, the signal
-     * will never come: stop here rather than run unsupervised. */
+    /* After the uid change, which clears it.  If the parent (our init,
+     * bubblewrap's, or the runner in the fallback) is already gone, the
+     * signal will never come: stop here rather than run unsupervised. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
         jail_die(errno, "cannot set the parent-death signal");
     if (getppid() != parent)
         jail_die(0, "the supervising parent exited during setup");
     jail_policy_load();
 
-    execvp(opts.argv[0], opts.argv);
+    execvp(opts->argv[0], opts->argv);
     /* The filter is loaded: stderr still works, nothing else matters. */
     int e = errno;
-    fprintf(stderr, "lab-jail: error: cannot run %s: %s\n", opts.argv[0],
+    fprintf(stderr, "lab-jail: error: cannot run %s: %s\n", opts->argv[0],
             strerror(e));
     fflush(stderr);
     _exit(e == ENOENT || e == ENOTDIR ? JAIL_EXIT_NOTFOUND : JAIL_EXIT_NOEXEC);
+}
+
+int main(int argc, char **argv)
+{
+    jail_opts opts;
+    parse_args(argc, argv, &opts);
+    jail_policy_prepare(&opts);
+    if (opts.init)
+        jail_init(&opts);
+    jail_confine_and_exec(&opts);
 }

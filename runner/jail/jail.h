@@ -18,10 +18,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Exit codes, following env(1) and timeout(1): 125 means the jail itself
- * failed (bad usage, or a limit or the filter could not be set up), 126
- * that the program exists but could not be executed, 127 that it was not
- * found.  The trusted side maps them to "sandbox failure", never a pass. */
+/* Exit codes, following env(1) and timeout(1): 124 means the --wall clock
+ * ran out (only with --init), 125 that the jail itself failed (bad usage,
+ * or a limit or the filter could not be set up), 126 that the program
+ * exists but could not be executed, 127 that it was not found.  A program
+ * killed by signal N gives 128 + N under --init, as under bubblewrap.  The
+ * trusted side maps them to failures, never to a pass. */
+#define JAIL_EXIT_TIMEOUT 124
 #define JAIL_EXIT_SETUP 125
 #define JAIL_EXIT_NOEXEC 126
 #define JAIL_EXIT_NOTFOUND 127
@@ -52,6 +55,8 @@ typedef struct jail_opts {
     int keep_fds[JAIL_MAX_KEEP_FDS]; /* descriptors above 2 left open */
     size_t n_keep_fds;
     bool allow_lsan; /* let LeakSanitizer ptrace its own threads */
+    bool init;       /* be pid 1 of the sandbox's pid namespace */
+    uint64_t wall_ms; /* with init: kill everything after this; 0: never */
     char **argv;     /* the program and its arguments */
 } jail_opts;
 
@@ -61,6 +66,21 @@ typedef struct jail_opts {
  * not turn the code into something else at exit. */
 _Noreturn void jail_die(int errnum, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Confines this process (uid, limits, descriptors, no_new_privs,
+ * parent-death signal, seccomp) and execs opts->argv.  Never returns: on
+ * any failure it exits with JAIL_EXIT_SETUP, JAIL_EXIT_NOEXEC or
+ * JAIL_EXIT_NOTFOUND.  jail_policy_prepare must have run. */
+_Noreturn void jail_confine_and_exec(const jail_opts *opts);
+
+/* Runs as pid 1 of a pid namespace (bubblewrap --as-pid-1): forks the
+ * program through jail_confine_and_exec, reaps orphans, and when the
+ * program ends or opts->wall_ms passes, kills every process left in the
+ * namespace and waits for them all before exiting with the program's
+ * status (128 + N for signal N, JAIL_EXIT_TIMEOUT for the wall clock).
+ * Because bubblewrap waits for its pid 1, nothing the program started can
+ * outlive bubblewrap's own exit. */
+_Noreturn void jail_init(const jail_opts *opts);
 
 /* Builds the seccomp filter for opts->mode into a BPF program held in
  * static storage, so that loading it later needs no allocation (RLIMIT_AS

@@ -60,7 +60,7 @@ static long count_tasks_of(uid_t uid)
     while ((de = readdir(proc)) != NULL) {
         if (de->d_name[0] < '0' || de->d_name[0] > '9')
             continue;
-        char path[64];
+        char path[300]; /* "/proc/" + a d_name of up to 255 bytes */
         snprintf(path, sizeof path, "/proc/%s/status", de->d_name);
         FILE *f = fopen(path, "re");
         if (!f)

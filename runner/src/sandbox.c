@@ -557,6 +557,10 @@ static char **build_argv(const sandbox_caps *caps, const sandbox_spec *spec,
         push(&sv, "--unshare-net");
         push(&sv, "--unshare-uts");
         push(&sv, "--unshare-cgroup-try");
+        /* lab-jail is the namespace's init (see runner/jail/init.c):
+         * bubblewrap then returns only once everything inside is dead. */
+        if (with_jail)
+            push(&sv, "--as-pid-1");
         push(&sv, "--die-with-parent");
         push(&sv, "--new-session");
         if (caps->root) {
@@ -638,6 +642,10 @@ static char **build_argv(const sandbox_caps *caps, const sandbox_spec *spec,
     if (with_jail) {
         push(&sv, jail);
         push_jail_args(&sv, caps, spec);
+        if (use_bwrap) {
+            push(&sv, "--init");
+            pushf(&sv, "--wall=%llu", (unsigned long long)spec->wall_ms);
+        }
         push(&sv, "--");
     }
     for (const char *const *c = cmd; *c; c++)
@@ -648,6 +656,20 @@ static char **build_argv(const sandbox_caps *caps, const sandbox_spec *spec,
         return NULL;
     }
     return sv.v;
+}
+
+uint64_t sandbox_timeout_ms(const sandbox_caps *caps,
+                            const sandbox_spec *spec)
+{
+    if (!spec->wall_ms)
+        return 0;
+    return caps->bwrap_ok ? spec->wall_ms + SANDBOX_BACKSTOP_MS
+                          : spec->wall_ms;
+}
+
+bool sandbox_timed_out(int exit_code, bool runner_timed_out)
+{
+    return runner_timed_out || exit_code == SANDBOX_EXIT_TIMEOUT;
 }
 
 char **sandbox_argv(const sandbox_caps *caps, const sandbox_spec *spec,

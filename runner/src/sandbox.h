@@ -19,14 +19,22 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* Under bubblewrap the jail enforces spec->wall_ms itself and kills the
+ * whole namespace; the runner's own timeout is this much later, as a
+ * backstop for a sandbox that hangs before the jail starts. */
+#define SANDBOX_BACKSTOP_MS 2000
+
 /* The directory the submission appears at inside the sandbox. */
 #define SANDBOX_WORKDIR "/work"
 /* Where lab-jail is bound inside the sandbox. */
 #define SANDBOX_JAIL_PATH "/run/lab-jail"
 
-/* lab-jail's exit codes (see runner/jail/jail.h): the sandbox itself
- * failed (125), or the command could not be executed (126) or found (127).
- * Under bubblewrap, a command killed by signal N exits with 128 + N. */
+/* lab-jail's exit codes (see runner/jail/jail.h): the sandbox's wall clock
+ * ran out (124), the sandbox itself failed (125), or the command could not
+ * be executed (126) or found (127).  A command killed by signal N exits
+ * with 128 + N.  A run's own code can produce these numbers too: they mean
+ * "failed", never "passed". */
+#define SANDBOX_EXIT_TIMEOUT 124
 #define SANDBOX_EXIT_SETUP 125
 #define SANDBOX_EXIT_NOEXEC 126
 #define SANDBOX_EXIT_NOTFOUND 127
@@ -61,10 +69,10 @@ typedef struct sandbox_spec {
     const char *chdir;      /* directory inside; NULL: /work */
     const char *const *env; /* extra "NAME=VALUE" strings, NULL-ended */
 
-    /* Limits.  wall_ms and output_cap are for whoever runs the argv (the
-     * sandbox cannot enforce them on itself); the rest go to lab-jail or
-     * bubblewrap. */
-    uint64_t wall_ms;      /* wall-clock budget of the whole run */
+    /* Limits.  output_cap is for whoever runs the argv; wall_ms is kept by
+     * lab-jail under bubblewrap, and by the runner in the fallback (see
+     * sandbox_timeout_ms); the rest go to lab-jail or bubblewrap. */
+    uint64_t wall_ms;      /* wall-clock budget of the run (0: none) */
     size_t output_cap;     /* bytes per stream */
     uint64_t cpu_s;        /* RLIMIT_CPU seconds */
     uint64_t memory_bytes; /* heap budget (see sandbox_argv for how) */
@@ -130,13 +138,17 @@ int sandbox_measure_asan(const char *cc, uint64_t *bytes, char *why,
  * Builds the full command line that runs cmd (a NULL-ended argv; cmd[0] is
  * looked up in /usr/bin:/bin inside) in the sandbox described by spec:
  *
- *   bwrap --unshare-{ipc,pid,net,uts,cgroup-try} --die-with-parent
- *         --new-session --clearenv --setenv ... --ro-bind /usr /usr
+ *   bwrap --unshare-{ipc,pid,net,uts,cgroup-try} --as-pid-1
+ *         --die-with-parent --new-session --clearenv --setenv ... --ro-bind /usr /usr
  *         [/bin /lib* /sbin as on the host] [/etc/alternatives,
  *         /etc/ld.so.cache] --proc /proc --dev /dev [size-limited /tmp and
  *         /dev/shm] --bind WORKDIR /work [ro binds] --remount-ro /
- *         --chdir /work -- /run/lab-jail --mode ... -- cmd...
+ *         --chdir /work -- /run/lab-jail --mode ... --init --wall MS
+ *         -- cmd...
  *
+ * lab-jail is the pid namespace's init: when cmd ends, or after
+ * spec->wall_ms, it kills everything left in the namespace, and bubblewrap
+ * exits only after that (see sandbox_timeout_ms for the runner's timeout).
  * As root, no user namespace is made and bubblewrap keeps only
  * CAP_SETUID/CAP_SETGID, which lab-jail spends on dropping to spec->uid
  * (RLIMIT_NPROC is ignored for root).  Memory: RLIMIT_AS =
@@ -157,6 +169,19 @@ int sandbox_measure_asan(const char *cc, uint64_t *bytes, char *why,
  */
 char **sandbox_argv(const sandbox_caps *caps, const sandbox_spec *spec,
                     const char *const *cmd, char *why, size_t whylen);
+
+/*
+ * The timeout to give the runner (tg_process_run or sandbox_run) for an
+ * argv of sandbox_argv: spec->wall_ms + SANDBOX_BACKSTOP_MS under
+ * bubblewrap, where the jail keeps the real clock, spec->wall_ms in the
+ * fallback.  0 when spec->wall_ms is 0.
+ */
+uint64_t sandbox_timeout_ms(const sandbox_caps *caps,
+                            const sandbox_spec *spec);
+
+/* True when a sandboxed run ended by a wall clock: the runner's
+ * (runner_timed_out) or the jail's (exit code SANDBOX_EXIT_TIMEOUT). */
+bool sandbox_timed_out(int exit_code, bool runner_timed_out);
 
 /* Frees an argv from sandbox_argv.  NULL is fine. */
 void sandbox_argv_free(char **argv);
