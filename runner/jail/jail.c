@@ -157,7 +157,8 @@ static void parse_args(int argc, char **argv, jail_opts *o)
             if (fd <= 2)
                 usage_error("--keep-fd %s: 0, 1 and 2 are always kept", v);
             if (o->n_keep_fds == JAIL_MAX_KEEP_FDS)
-                usage_error("too many --keep-fd (at most %d)", JAIL_MAX_KEEP_FDS);
+                usage_error("too many --keep-fd (at most %d)",
+                            JAIL_MAX_KEEP_FDS);
             o->keep_fds[o->n_keep_fds++] = (int)fd;
         } else {
             usage_error("unknown option '%s'", a);

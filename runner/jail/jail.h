@@ -54,10 +54,10 @@ typedef struct jail_opts {
     gid_t gid;            /* gid to drop to when started as root */
     int keep_fds[JAIL_MAX_KEEP_FDS]; /* descriptors above 2 left open */
     size_t n_keep_fds;
-    bool allow_lsan; /* let LeakSanitizer ptrace its own threads */
-    bool init;       /* be pid 1 of the sandbox's pid namespace */
+    bool allow_lsan;  /* let LeakSanitizer ptrace its own threads */
+    bool init;        /* be pid 1 of the sandbox's pid namespace */
     uint64_t wall_ms; /* with init: kill everything after this; 0: never */
-    char **argv;     /* the program and its arguments */
+    char **argv;      /* the program and its arguments */
 } jail_opts;
 
 /* Prints "lab-jail: error: ..." (and strerror(errno) when errnum is not 0)

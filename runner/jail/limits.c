@@ -39,8 +39,8 @@ void jail_drop_privileges(const jail_opts *opts)
     gid_t gr, ge, gs;
     if (getresuid(&r, &e, &s) != 0 || getresgid(&gr, &ge, &gs) != 0)
         jail_die(errno, "cannot read back the credentials");
-    if (r != opts->uid || e != opts->uid || s != opts->uid ||
-        gr != opts->gid || ge != opts->gid || gs != opts->gid)
+    if (r != opts->uid || e != opts->uid || s != opts->uid || gr != opts->gid ||
+        ge != opts->gid || gs != opts->gid)
         jail_die(0, "credentials did not change as asked");
     /* Paranoia that costs one syscall: root must be gone for good. */
     if (setuid(0) == 0)

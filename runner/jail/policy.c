@@ -26,12 +26,12 @@
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 /* The kernel refuses programs longer than BPF_MAXINSNS instructions. */
@@ -45,32 +45,83 @@ static const char *const denied_always[] = {
      * reached whatever socket was obtained */
     "connect",
     /* other processes' memory */
-    "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
+    "process_vm_readv",
+    "process_vm_writev",
+    "kcmp",
+    "pidfd_getfd",
     "process_madvise",
     /* kernel keyrings, io_uring, bpf, perf, userfaultfd */
-    "keyctl", "add_key", "request_key", "io_uring_setup", "io_uring_enter",
-    "io_uring_register", "bpf", "perf_event_open", "userfaultfd",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
     /* mounts and namespaces, old and new mount API */
-    "mount", "umount", "umount2", "pivot_root", "chroot", "fsopen",
-    "fsconfig", "fsmount", "fspick", "move_mount", "open_tree",
-    "mount_setattr", "unshare", "setns",
+    "mount",
+    "umount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "move_mount",
+    "open_tree",
+    "mount_setattr",
+    "unshare",
+    "setns",
     /* watching files other submissions write */
-    "inotify_init", "inotify_init1", "inotify_add_watch", "fanotify_init",
+    "inotify_init",
+    "inotify_init1",
+    "inotify_add_watch",
+    "fanotify_init",
     "fanotify_mark",
     /* the kernel itself */
-    "kexec_load", "kexec_file_load", "init_module", "finit_module",
-    "delete_module", "create_module", "query_module", "get_kernel_syms",
-    "open_by_handle_at", "name_to_handle_at", "lookup_dcookie", "acct",
-    "swapon", "swapoff", "reboot", "syslog", "quotactl", "quotactl_fd",
-    "nfsservctl", "uselib", "_sysctl", "sysfs", "ustat", "vhangup", "iopl",
-    "ioperm", "vm86", "vm86old", "migrate_pages", "move_pages",
-    "sethostname", "setdomainname", "settimeofday", "clock_settime",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "create_module",
+    "query_module",
+    "get_kernel_syms",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    "lookup_dcookie",
+    "acct",
+    "swapon",
+    "swapoff",
+    "reboot",
+    "syslog",
+    "quotactl",
+    "quotactl_fd",
+    "nfsservctl",
+    "uselib",
+    "_sysctl",
+    "sysfs",
+    "ustat",
+    "vhangup",
+    "iopl",
+    "ioperm",
+    "vm86",
+    "vm86old",
+    "migrate_pages",
+    "move_pages",
+    "sethostname",
+    "setdomainname",
+    "settimeofday",
+    "clock_settime",
     "clock_adjtime",
 };
 
 /* The ptrace requests LeakSanitizer's StopTheWorld makes on the threads of
- * its own process: attach, read registers, detach (ascending order).  Everything else
- * (TRACEME, POKE*, SETREGS, SEIZE...) stays denied. */
+ * its own process: attach, read registers, detach (ascending order). Everything
+ * else (TRACEME, POKE*, SETREGS, SEIZE...) stays denied. */
 static const uint64_t lsan_ptrace_requests[] = {
 #if defined(__x86_64__)
     PTRACE_GETREGS, /* aarch64 has only GETREGSET */
@@ -194,8 +245,8 @@ static void add_process_rules(scmp_filter_ctx ctx, const jail_opts *opts)
         uint64_t bit = (uint64_t)1 << b;
         if (bit == ADDR_NO_RANDOMIZE)
             continue;
-        struct scmp_arg_cmp c = {0, SCMP_CMP_MASKED_EQ,
-                                 ADDR_NO_RANDOMIZE | bit, ADDR_NO_RANDOMIZE};
+        struct scmp_arg_cmp c = {0, SCMP_CMP_MASKED_EQ, ADDR_NO_RANDOMIZE | bit,
+                                 ADDR_NO_RANDOMIZE};
         add_rule(ctx, SCMP_ACT_ERRNO(EPERM), "personality", 1, &c);
     }
 
@@ -222,8 +273,7 @@ void jail_policy_prepare(const jail_opts *opts)
     if (rc < 0)
         jail_die(-rc, "cannot set the seccomp bad-architecture action");
 
-    for (size_t i = 0; i < sizeof denied_always / sizeof denied_always[0];
-         i++)
+    for (size_t i = 0; i < sizeof denied_always / sizeof denied_always[0]; i++)
         deny(ctx, denied_always[i]);
     add_socket_rules(ctx, opts->mode);
     add_process_rules(ctx, opts);

@@ -237,8 +237,8 @@ static bool trial(char **argv, char *detail, size_t dlen)
 }
 
 static char **build_argv(const sandbox_caps *caps, const sandbox_spec *spec,
-                         const char *const *cmd, bool use_bwrap,
-                         bool with_jail, char *why, size_t whylen);
+                         const char *const *cmd, bool use_bwrap, bool with_jail,
+                         char *why, size_t whylen);
 
 static int probe(sandbox_caps *caps, char *why, size_t whylen)
 {
@@ -270,8 +270,8 @@ static int probe(sandbox_caps *caps, char *why, size_t whylen)
     int rc = -1;
 
     if (have_bwrap) {
-        char **bare = build_argv(caps, &spec, true_cmd, true, false, why,
-                                 whylen);
+        char **bare =
+            build_argv(caps, &spec, true_cmd, true, false, why, whylen);
         caps->bwrap_ok = bare && trial(bare, detail, sizeof detail);
         sandbox_argv_free(bare);
         if (!caps->bwrap_ok)
@@ -284,8 +284,8 @@ static int probe(sandbox_caps *caps, char *why, size_t whylen)
                  "bubblewrap (bwrap) is not installed: apt-get install "
                  "bubblewrap");
     }
-    char **full = build_argv(caps, &spec, true_cmd, caps->bwrap_ok, true,
-                             why, whylen);
+    char **full =
+        build_argv(caps, &spec, true_cmd, caps->bwrap_ok, true, why, whylen);
     detail[0] = '\0';
     caps->jail_ok = full && trial(full, detail, sizeof detail);
     sandbox_argv_free(full);
@@ -322,8 +322,8 @@ int sandbox_measure_asan(const char *cc, uint64_t *bytes, char *why,
     const char *const find[] = {cc ? cc : "cc", "-print-file-name=libasan.so",
                                 NULL};
     sandbox_result r;
-    if (sandbox_run(find, NULL, NULL, PROBE_WALL_MS, 4096, &r, why,
-                    whylen) != 0)
+    if (sandbox_run(find, NULL, NULL, PROBE_WALL_MS, 4096, &r, why, whylen) !=
+        0)
         return -1;
     char lib[PATH_MAX];
     first_line(r.out, lib, sizeof lib);
@@ -339,8 +339,7 @@ int sandbox_measure_asan(const char *cc, uint64_t *bytes, char *why,
     const char *const env[] = {preload, "ASAN_OPTIONS=detect_leaks=0",
                                "PATH=/usr/bin:/bin", NULL};
     const char *const cat[] = {"cat", "/proc/self/status", NULL};
-    if (sandbox_run(cat, env, NULL, PROBE_WALL_MS, 65536, &r, why,
-                    whylen) != 0)
+    if (sandbox_run(cat, env, NULL, PROBE_WALL_MS, 65536, &r, why, whylen) != 0)
         return -1;
     const char *line = r.exit_code == 0 ? strstr(r.out, "\nVmData:") : NULL;
     unsigned long long kb = line ? strtoull(line + 8, NULL, 10) : 0;
@@ -348,8 +347,9 @@ int sandbox_measure_asan(const char *cc, uint64_t *bytes, char *why,
     /* Below a terabyte the runtime did not map its shadow: the preload
      * did not take, and the number would be meaningless. */
     if (kb < (1ull << 30)) {
-        say(why, whylen, "could not measure the AddressSanitizer reserve "
-                         "(preloading %s into cat did not work)",
+        say(why, whylen,
+            "could not measure the AddressSanitizer reserve "
+            "(preloading %s into cat did not work)",
             lib);
         return -1;
     }
@@ -523,8 +523,9 @@ static int check_spec(const sandbox_spec *spec, const char *const *cmd,
     }
     for (size_t i = 0; i < spec->n_keep_fds; i++) {
         if (spec->keep_fds[i] <= 2) {
-            say(why, whylen, "descriptors 0-2 are always passed; "
-                             "keep_fds is for 3 and above");
+            say(why, whylen,
+                "descriptors 0-2 are always passed; "
+                "keep_fds is for 3 and above");
             return -1;
         }
     }
@@ -537,16 +538,17 @@ static int check_spec(const sandbox_spec *spec, const char *const *cmd,
         return -1;
     }
     if (spec->sanitizers && spec->asan_reserve == 0) {
-        say(why, whylen, "a sanitized run needs spec.asan_reserve "
-                         "(see sandbox_measure_asan) to bound its memory");
+        say(why, whylen,
+            "a sanitized run needs spec.asan_reserve "
+            "(see sandbox_measure_asan) to bound its memory");
         return -1;
     }
     return 0;
 }
 
 static char **build_argv(const sandbox_caps *caps, const sandbox_spec *spec,
-                         const char *const *cmd, bool use_bwrap,
-                         bool with_jail, char *why, size_t whylen)
+                         const char *const *cmd, bool use_bwrap, bool with_jail,
+                         char *why, size_t whylen)
 {
     strvec sv = {0};
     const char *jail = use_bwrap ? SANDBOX_JAIL_PATH : caps->jail;
@@ -658,13 +660,11 @@ static char **build_argv(const sandbox_caps *caps, const sandbox_spec *spec,
     return sv.v;
 }
 
-uint64_t sandbox_timeout_ms(const sandbox_caps *caps,
-                            const sandbox_spec *spec)
+uint64_t sandbox_timeout_ms(const sandbox_caps *caps, const sandbox_spec *spec)
 {
     if (!spec->wall_ms)
         return 0;
-    return caps->bwrap_ok ? spec->wall_ms + SANDBOX_BACKSTOP_MS
-                          : spec->wall_ms;
+    return caps->bwrap_ok ? spec->wall_ms + SANDBOX_BACKSTOP_MS : spec->wall_ms;
 }
 
 bool sandbox_timed_out(int exit_code, bool runner_timed_out)

@@ -46,12 +46,12 @@ typedef enum sandbox_mode {
 
 /* What sandbox_probe found out about this machine. */
 typedef struct sandbox_caps {
-    bool bwrap_ok;         /* bubblewrap is installed and a trial run worked */
-    bool jail_ok;          /* lab-jail exists and a trial run worked */
-    bool root;             /* we run as root: the jail drops to spec->uid */
-    char bwrap[PATH_MAX];  /* bubblewrap's path, "" when not found */
-    char jail[PATH_MAX];   /* lab-jail's path, "" when not found */
-    char diag[512];        /* why bwrap or the jail is unusable, or "" */
+    bool bwrap_ok;        /* bubblewrap is installed and a trial run worked */
+    bool jail_ok;         /* lab-jail exists and a trial run worked */
+    bool root;            /* we run as root: the jail drops to spec->uid */
+    char bwrap[PATH_MAX]; /* bubblewrap's path, "" when not found */
+    char jail[PATH_MAX];  /* lab-jail's path, "" when not found */
+    char diag[512];       /* why bwrap or the jail is unusable, or "" */
 } sandbox_caps;
 
 /* A host path made visible read-only at dest inside the sandbox. */
@@ -62,8 +62,8 @@ typedef struct sandbox_bind {
 
 typedef struct sandbox_spec {
     sandbox_mode mode;
-    const char *workdir;   /* absolute host directory shown at /work */
-    bool workdir_readonly; /* bind it read-only (a run, not a compile) */
+    const char *workdir;          /* absolute host directory shown at /work */
+    bool workdir_readonly;        /* bind it read-only (a run, not a compile) */
     const sandbox_bind *ro_binds; /* e.g. the prebuilt objects */
     size_t n_ro_binds;
     const char *chdir;      /* directory inside; NULL: /work */
@@ -82,17 +82,17 @@ typedef struct sandbox_spec {
     unsigned max_fds;      /* RLIMIT_NOFILE */
     uint64_t stack_bytes;  /* RLIMIT_STACK */
 
-    bool sanitizers; /* the command is built with ASan (+UBSan) */
-    bool leak_check; /* with sanitizers: let LeakSanitizer run (it needs
-                        ptrace on its own threads, see lab-jail) */
+    bool sanitizers;       /* the command is built with ASan (+UBSan) */
+    bool leak_check;       /* with sanitizers: let LeakSanitizer run (it needs
+                              ptrace on its own threads, see lab-jail) */
     uint64_t asan_reserve; /* bytes of data mappings the ASan runtime makes
                               before main, from sandbox_measure_asan; 0:
                               unknown (sandbox_argv then refuses) */
 
-    uid_t uid, gid; /* who the jail becomes when we are root; 0 picks
-                       65534.  Parallel runs should use distinct uids:
-                       RLIMIT_NPROC counts per uid, so one fork bomb
-                       would otherwise starve its neighbours. */
+    uid_t uid, gid;      /* who the jail becomes when we are root; 0 picks
+                            65534.  Parallel runs should use distinct uids:
+                            RLIMIT_NPROC counts per uid, so one fork bomb
+                            would otherwise starve its neighbours. */
     const int *keep_fds; /* descriptors above 2 to pass through */
     size_t n_keep_fds;
     bool unsafe_no_bwrap; /* grade mode: run with the jail alone when
@@ -118,8 +118,7 @@ void sandbox_spec_init(sandbox_spec *spec, sandbox_mode mode);
  * bubblewrap does; caps->diag says why not), or -1 when nothing can sandbox
  * untrusted code here, with a "lab: error: ..." message in why.
  */
-int sandbox_probe(sandbox_caps *caps, bool refresh, char *why,
-                  size_t whylen);
+int sandbox_probe(sandbox_caps *caps, bool refresh, char *why, size_t whylen);
 
 /*
  * Measures the bytes of writable private mappings the AddressSanitizer
@@ -139,7 +138,8 @@ int sandbox_measure_asan(const char *cc, uint64_t *bytes, char *why,
  * looked up in /usr/bin:/bin inside) in the sandbox described by spec:
  *
  *   bwrap --unshare-{ipc,pid,net,uts,cgroup-try} --as-pid-1
- *         --die-with-parent --new-session --clearenv --setenv ... --ro-bind /usr /usr
+ *         --die-with-parent --new-session --clearenv --setenv ... --ro-bind
+ * /usr /usr
  *         [/bin /lib* /sbin as on the host] [/etc/alternatives,
  *         /etc/ld.so.cache] --proc /proc --dev /dev [size-limited /tmp and
  *         /dev/shm] --bind WORKDIR /work [ro binds] --remount-ro /
@@ -176,8 +176,7 @@ char **sandbox_argv(const sandbox_caps *caps, const sandbox_spec *spec,
  * bubblewrap, where the jail keeps the real clock, spec->wall_ms in the
  * fallback.  0 when spec->wall_ms is 0.
  */
-uint64_t sandbox_timeout_ms(const sandbox_caps *caps,
-                            const sandbox_spec *spec);
+uint64_t sandbox_timeout_ms(const sandbox_caps *caps, const sandbox_spec *spec);
 
 /* True when a sandboxed run ended by a wall clock: the runner's
  * (runner_timed_out) or the jail's (exit code SANDBOX_EXIT_TIMEOUT). */

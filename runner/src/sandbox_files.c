@@ -71,8 +71,7 @@ static int chown_tree(int dfd, uid_t uid, gid_t gid, int depth)
     return rc;
 }
 
-int sandbox_prepare_workdir(const sandbox_spec *spec, char *why,
-                            size_t whylen)
+int sandbox_prepare_workdir(const sandbox_spec *spec, char *why, size_t whylen)
 {
     if (geteuid() != 0 || spec->workdir_readonly)
         return 0;
@@ -80,8 +79,8 @@ int sandbox_prepare_workdir(const sandbox_spec *spec, char *why,
         say(why, whylen, "the sandbox workdir must be an absolute path");
         return -1;
     }
-    int dfd = open(spec->workdir,
-                   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int dfd =
+        open(spec->workdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (dfd < 0 || fchown(dfd, sandbox_uid(spec), sandbox_gid(spec)) != 0 ||
         chown_tree(dfd, sandbox_uid(spec), sandbox_gid(spec), 0) != 0) {
         int e = errno;

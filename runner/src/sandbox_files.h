@@ -22,8 +22,7 @@
  *
  * Returns 0, or -1 with a "lab: error: ..." message in why.
  */
-int sandbox_prepare_workdir(const sandbox_spec *spec, char *why,
-                            size_t whylen);
+int sandbox_prepare_workdir(const sandbox_spec *spec, char *why, size_t whylen);
 
 /*
  * Reads the regular file name (a single path component: no '/') of

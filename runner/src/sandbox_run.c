@@ -136,8 +136,7 @@ static int spawn(const char *const *argv, const char *const *env,
     sigemptyset(&none);
     sigfillset(&all);
     if (!rc)
-        rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY,
-                                              0);
+        rc = posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     if (!rc)
         rc = posix_spawn_file_actions_adddup2(&fa, out_w, 1);
     if (!rc)

@@ -8,10 +8,11 @@
  * and writable, how long the run took, and that nothing it started is still
  * alive afterwards.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
+/* cmocka.h needs the four above first. */
 #include <cmocka.h>
 
 #include <arpa/inet.h>
@@ -72,14 +73,23 @@ static void compile(const char *name, const char *out, bool asan)
     char srcpath[PATH_MAX + 64], outpath[PATH_MAX + 64], why[512];
     snprintf(srcpath, sizeof srcpath, "%s/%s.c", g.src, name);
     snprintf(outpath, sizeof outpath, "%s/%s", g.bin, out);
-    const char *const plain[] = {"cc", "-std=gnu11", "-D_GNU_SOURCE", "-O1",
-                                 "-w", "-o", outpath, srcpath, NULL};
-    const char *const san[] = {"cc", "-std=gnu11", "-D_GNU_SOURCE", "-O1",
-                               "-g", "-w", "-fsanitize=address", "-o",
-                               outpath, srcpath, NULL};
+    const char *const plain[] = {"cc",    "-std=gnu11", "-D_GNU_SOURCE",
+                                 "-O1",   "-w",         "-o",
+                                 outpath, srcpath,      NULL};
+    const char *const san[] = {"cc",
+                               "-std=gnu11",
+                               "-D_GNU_SOURCE",
+                               "-O1",
+                               "-g",
+                               "-w",
+                               "-fsanitize=address",
+                               "-o",
+                               outpath,
+                               srcpath,
+                               NULL};
     sandbox_result r;
-    assert_int_equal(sandbox_run(asan ? san : plain, NULL, NULL, 60000, 0,
-                                 &r, why, sizeof why),
+    assert_int_equal(sandbox_run(asan ? san : plain, NULL, NULL, 60000, 0, &r,
+                                 why, sizeof why),
                      0);
     if (r.exit_code != 0)
         fail_msg("cannot compile fixture %s: %s", name, r.err);
@@ -115,8 +125,8 @@ static int group_setup(void **state)
         return -1;
     g.binds[0] = (sandbox_bind){.src = g.bin, .dest = FIX};
     find_sources();
-    static const char *const names[] = {"net",    "files", "forkbomb",
-                                        "balloon", "spin",  "flood",
+    static const char *const names[] = {"net",      "files",  "forkbomb",
+                                        "balloon",  "spin",   "flood",
                                         "syscalls", "daemon", "fds"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         compile(names[i], names[i], false);
@@ -160,8 +170,7 @@ static sandbox_spec spec_for(sandbox_mode mode)
     return s;
 }
 
-static sandbox_result run_with(const sandbox_caps *caps,
-                               const sandbox_spec *s,
+static sandbox_result run_with(const sandbox_caps *caps, const sandbox_spec *s,
                                const char *const *cmd)
 {
     char why[512];
@@ -315,9 +324,9 @@ static void test_sandbox_argv_shape(void **state)
     char **av = sandbox_argv(&g.caps, &s, cmd, why, sizeof why);
     assert_non_null(av);
     static const char *const must[] = {
-        "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
-        "--new-session", "--clearenv", SANDBOX_JAIL_PATH, "--mode=grade",
-        "--as=536870912"};
+        "--unshare-net",     "--unshare-pid", "--unshare-ipc",
+        "--die-with-parent", "--new-session", "--clearenv",
+        SANDBOX_JAIL_PATH,   "--mode=grade",  "--as=536870912"};
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
         if (!argv_has(av, must[i]))
             fail_msg("the sandbox argv lacks %s", must[i]);
@@ -456,10 +465,9 @@ static void test_sandbox_writes_stay_inside(void **state)
     char host_other[PATH_MAX + 16];
     snprintf(host_other, sizeof host_other, "%s/planted", g.other);
     const char *const cmd[] = {
-        FIX "/files", "--write",          "/usr/tglab-planted",
-        "/planted",   "/etc/planted",     "/dev/planted",
-        "/run/planted", "/proc/planted",  host_other,
-        "/work/out.txt", "/tmp/scratch",  NULL};
+        FIX "/files",   "--write",       "/usr/tglab-planted", "/planted",
+        "/etc/planted", "/dev/planted",  "/run/planted",       "/proc/planted",
+        host_other,     "/work/out.txt", "/tmp/scratch",       NULL};
     sandbox_spec s = spec_for(SANDBOX_GRADE);
     sandbox_result r = run(&s, cmd);
     assert_int_equal(r.exit_code, 0);
@@ -595,19 +603,28 @@ static void test_sandbox_output_flood_is_capped(void **state)
 
 static void check_denied_syscalls(const sandbox_result *r)
 {
-    static const char *const eperm[] = {
-        "ptrace_traceme", "process_vm_readv", "inotify_init1",
-        "unshare_user",   "unshare_net",      "mount",
-        "bpf",            "perf_event_open",  "userfaultfd",
-        "io_uring_setup", "keyctl",           "add_key",
-        "personality_no_aslr", "ioctl_tiocsti", "setns",
-        "chroot",         "clone_newuser"};
+    static const char *const eperm[] = {"ptrace_traceme",
+                                        "process_vm_readv",
+                                        "inotify_init1",
+                                        "unshare_user",
+                                        "unshare_net",
+                                        "mount",
+                                        "bpf",
+                                        "perf_event_open",
+                                        "userfaultfd",
+                                        "io_uring_setup",
+                                        "keyctl",
+                                        "add_key",
+                                        "personality_no_aslr",
+                                        "ioctl_tiocsti",
+                                        "setns",
+                                        "chroot",
+                                        "clone_newuser"};
     for (size_t i = 0; i < sizeof eperm / sizeof eperm[0]; i++) {
         char v[64];
         value_of(r->out, eperm[i], v, sizeof v);
         if (strcmp(v, "EPERM") != 0)
-            fail_msg("%s: expected EPERM, got '%s'\n%s", eperm[i], v,
-                     r->err);
+            fail_msg("%s: expected EPERM, got '%s'\n%s", eperm[i], v, r->err);
     }
 #if defined(__x86_64__)
     assert_line(r, "inotify_init=EPERM");
@@ -810,8 +827,8 @@ static void test_sandbox_read_file_refuses_links_and_fifos(void **state)
     char *data;
     size_t len;
     write_file(g.work, "report.txt", "42\n");
-    assert_int_equal(sandbox_read_file(g.work, "report.txt", 100, &data,
-                                       &len, why, sizeof why),
+    assert_int_equal(sandbox_read_file(g.work, "report.txt", 100, &data, &len,
+                                       why, sizeof why),
                      0);
     assert_int_equal(len, 3);
     assert_string_equal(data, "42\n");
