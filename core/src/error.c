@@ -15,7 +15,7 @@
 #include "error_internal.h"
 
 static _Thread_local size_t live_count;    /* non-static errors alive */
-static _Thread_local uint64_t next_serial; /* for tg_error.serial */
+static _Thread_local uint64_t next_id;    /* for tg_error.origin */
 static _Thread_local tg_error *free_list;  /* errors waiting to be freed */
 static _Thread_local bool freeing;         /* a drain loop is running */
 
@@ -58,8 +58,8 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
     e->refs = 1;
     e->message = text;
     e->members = n_members ? (tg_error **)(e + 1) : NULL;
-    e->n_members = n_members;
-    e->serial = e->origin = ++next_serial;
+    e->n_members = (uint32_t)n_members;
+    e->origin = ++next_id;
     live_count++;
     return e;
 }
@@ -126,8 +126,11 @@ tg_error *tg_error_ref(tg_error *e)
  * through tg_error_unref, so this never recurses. */
 static void destroy(tg_error *e)
 {
-    for (size_t i = 0; i < e->n_members; i++)
+    tg__prefetch_start(e);
+    for (size_t i = 0; i < e->n_members; i++) {
+        tg__prefetch(e, i + TG__PREFETCH_AHEAD);
         tg_error_unref(e->members[i]);
+    }
     tg_error_unref(e->cause);
     tg_error_unref(e->context);
     for (size_t i = 0; i < e->n_notes; i++)
@@ -144,13 +147,13 @@ void tg_error_unref(tg_error *e)
     assert(e->refs > 0);
     if (--e->refs > 0)
         return;
-    e->next_free = free_list;
+    e->u.next_free = free_list;
     free_list = e;
     if (freeing)
         return; /* the loop below, further up the stack, will get to it */
     freeing = true;
     while ((e = free_list) != NULL) {
-        free_list = e->next_free;
+        free_list = e->u.next_free;
         destroy(e);
     }
     freeing = false;
@@ -201,7 +204,9 @@ void tg_error_add_note(tg_error *e, const char *fmt, ...)
     if (!e || tg__error_is_static(e) || !fmt)
         return;
     if (e->n_notes == e->cap_notes) {
-        size_t cap = e->cap_notes ? 2 * e->cap_notes : 2;
+        uint32_t cap = e->cap_notes ? 2 * e->cap_notes : 2;
+        if (cap < e->cap_notes)
+            return; /* four billion notes: enough */
         char **notes = tg__realloc(e->notes, cap * sizeof *notes);
         if (!notes)
             return;
@@ -249,13 +254,13 @@ static bool reaches(tg_error *from, const tg_error *target)
     stack[n++] = from;
     while (n > 0) {
         tg_error *e = stack[--n];
-        if (!e || tg__error_is_static(e) || e->mark == mark)
+        if (!e || tg__error_is_static(e) || e->u.mark == mark)
             continue;
         if (e == target) {
             found = true;
             break;
         }
-        e->mark = mark;
+        e->u.mark = mark;
         size_t need = n + e->n_members + 2;
         if (need > cap) {
             while (cap < need)

@@ -16,21 +16,30 @@ const tg_error_type *tg__error_group_type(tg_error *const *errs, size_t n)
     return &TG_ExceptionGroup;
 }
 
-tg_error *tg__error_group_make(const char *msg, tg_error *const *errs,
-                               size_t n)
+/* The group of tg__error_group_make; takes over the references to errs
+ * when steal is set (and only on success). */
+static tg_error *group_alloc(const char *msg, tg_error *const *errs,
+                             size_t n, bool steal)
 {
     tg_error *g = tg__error_alloc(tg__error_group_type(errs, n), msg,
                                   strlen(msg), n);
     if (!g)
         return NULL;
     for (size_t i = 0; i < n; i++) {
-        g->members[i] = tg_error_ref(errs[i]);
-        if (!tg__error_is_static(errs[i]))
-            errs[i]->held = true;
-        if (errs[i]->depth + 1 > g->depth)
-            g->depth = errs[i]->depth + 1;
+        tg_error *e = errs[i];
+        g->members[i] = steal ? e : tg_error_ref(e);
+        if (!tg__error_is_static(e))
+            e->held = true;
+        if (e->depth + 1 > g->depth)
+            g->depth = e->depth + 1;
     }
     return g;
+}
+
+tg_error *tg__error_group_make(const char *msg, tg_error *const *errs,
+                               size_t n)
+{
+    return group_alloc(msg, errs, n, false);
 }
 
 /* Copies src's notes onto a fresh dst; false on OOM (dst keeps what it
@@ -43,7 +52,7 @@ static bool copy_notes(tg_error *dst, const tg_error *src)
     if (!dst->notes)
         return false;
     dst->cap_notes = src->n_notes;
-    for (size_t i = 0; i < src->n_notes; i++) {
+    for (uint32_t i = 0; i < src->n_notes; i++) {
         char *note = tg__strdup(src->notes[i]);
         if (!note)
             return false;
@@ -63,6 +72,9 @@ tg_error *tg_error_group_new_at(const char *file, int line, const char *msg,
         return tg_error_new_at(file, line, &TG_ValueError,
                                "second argument (exceptions) must be a "
                                "non-empty sequence");
+    if (n > UINT32_MAX)
+        return tg_error_new_at(file, line, &TG_ValueError,
+                               "too many exceptions for one group (%zu)", n);
     for (size_t i = 0; i < n; i++)
         if (!errs[i])
             return tg_error_new_at(file, line, &TG_ValueError,
@@ -82,7 +94,7 @@ tg_error *tg_error_group_new_at(const char *file, int line, const char *msg,
 tg_error *tg__error_group_derive(const tg_error *orig, tg_error *const *members,
                                  size_t n)
 {
-    tg_error *g = tg__error_group_make(orig->message, members, n);
+    tg_error *g = group_alloc(orig->message, members, n, true);
     if (!g)
         return NULL;
     g->file = orig->file;
@@ -95,6 +107,9 @@ tg_error *tg__error_group_derive(const tg_error *orig, tg_error *const *members,
      * __suppress_context__: a derived part never shows its context. */
     g->suppress_context = true;
     if (!copy_notes(g, orig)) {
+        /* Give the members back to the caller, as promised. */
+        for (size_t i = 0; i < n; i++)
+            tg_error_ref(members[i]);
         tg_error_unref(g);
         return NULL;
     }
@@ -147,6 +162,7 @@ static void walk_leaves(const tg_error *e, void (*fn)(tg_error *, void *),
     }
     size_t top = 0;
     frames[0] = (leaf_frame){e, 0};
+    tg__prefetch_start(e);
     for (;;) {
         leaf_frame *f = &frames[top];
         if (f->next == f->g->n_members) {
@@ -154,11 +170,14 @@ static void walk_leaves(const tg_error *e, void (*fn)(tg_error *, void *),
                 break;
             continue;
         }
+        tg__prefetch(f->g, f->next + TG__PREFETCH_AHEAD);
         const tg_error *m = f->g->members[f->next++];
-        if (m->n_members == 0)
+        if (m->n_members == 0) {
             fn((tg_error *)m, ud);
-        else
+        } else {
             frames[++top] = (leaf_frame){m, 0};
+            tg__prefetch_start(m);
+        }
     }
     if (frames != small)
         tg__free(frames);

@@ -13,28 +13,33 @@
 
 #include "tg_internal.h"
 
+/* The fields that split and release touch for every leaf come first and
+ * fit in 32 bytes, so that a leaf usually costs one cache line; the struct
+ * is kept small because a 1e5-leaf group is then a cache-sized object. */
 struct tg_error {
     const tg_error_type *type; /* is-a walks type->base */
     size_t refs;               /* 0 marks an immortal static error */
-    const char *message;       /* in the same block as the struct, or static */
-    const char *file;          /* from __FILE__: static storage, may be NULL */
+    uint32_t n_members;        /* > 0 exactly for groups */
+    uint32_t depth;            /* group nesting below: 0 for a leaf; sizes
+                                * the explicit stacks of the walks */
     int line;
     bool suppress_context;     /* set by tg_error_from, as "from" does */
     bool held;                 /* has been a member, cause or context: only
                                 * then can a new link close a cycle */
-    char **notes;              /* each note its own allocation */
-    size_t n_notes, cap_notes;
+    tg_error **members;        /* groups only: owned refs, same block */
+    const char *message;       /* in the same block as the struct, or static */
+    const char *file;          /* from __FILE__: static storage, may be NULL */
     tg_error *cause;           /* owned, may be NULL */
     tg_error *context;         /* owned, may be NULL */
-    tg_error **members;        /* groups only: owned refs, same block */
-    size_t n_members;          /* > 0 exactly for groups */
-    size_t depth;              /* group nesting below: 0 for a leaf; sizes
-                                * the explicit stacks of the walks */
-    uint64_t serial;           /* unique per thread, never reused */
-    uint64_t origin;           /* serial of the group a split derived this
-                                * one from (transitively); own serial else */
-    uint64_t mark;             /* last reachability walk that saw it */
-    tg_error *next_free;       /* link in the iterative free list */
+    char **notes;              /* each note its own allocation */
+    uint32_t n_notes, cap_notes;
+    uint64_t origin;           /* a split part: the id of the group it was
+                                * derived from (transitively); else its own
+                                * id, unique in the thread */
+    union {
+        uint64_t mark;         /* alive: the last cycle walk that saw it */
+        tg_error *next_free;   /* released: link in the free list */
+    } u;
 };
 
 /* Allocates an error of type with room for a msg_len-byte message and
@@ -47,10 +52,11 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
 
 /*
  * Makes a group with the same message, notes, cause and context as orig over
- * the n given members (new references are taken), like CPython's
+ * the n given members, like CPython's
  * BaseExceptionGroup.derive followed by the metadata copy that split() does.
- * As derive() does, the type is picked again from the members.  Returns NULL
- * on OOM (nothing leaks).
+ * As derive() does, the type is picked again from the members.  Takes over
+ * the caller's references to the members on success (split has just made
+ * them); returns NULL on OOM, and then the caller still owns them.
  */
 tg_error *tg__error_group_derive(const tg_error *orig, tg_error *const *members,
                                  size_t n);
@@ -108,6 +114,49 @@ enum {
 };
 /* tg_error_format with options (a set of TG__FORMAT_ flags). */
 char *tg__error_format_opts(const tg_error *e, unsigned flags);
+
+/* tg_type_is, inline for the hot loop of split. */
+static inline bool tg__type_is(const tg_error_type *type,
+                               const tg_error_type *base)
+{
+    for (const tg_error_type *t = type; t; t = t->base)
+        if (t == base)
+            return true;
+    /* ExceptionGroup's second base, Exception, is the only way left. */
+    if (base != &TG_Exception)
+        return false;
+    for (const tg_error_type *t = type; t; t = t->base)
+        if (t == &TG_ExceptionGroup)
+            return true;
+    return false;
+}
+
+/*
+ * The walks over a group read one member after another, each in its own
+ * allocation and so a likely cache miss.  Asking for members a few steps
+ * ahead lets those misses overlap instead of queueing: on a 1e5-leaf
+ * split this is most of the difference between memory latency and
+ * memory bandwidth.
+ */
+enum { TG__PREFETCH_AHEAD = 8 };
+
+static inline void tg__prefetch(const tg_error *g, size_t i)
+{
+#if defined(__GNUC__)
+    if (i < g->n_members)
+        __builtin_prefetch(g->members[i], 1);
+#else
+    (void)g;
+    (void)i;
+#endif
+}
+
+/* Prefetches the first members of g, before a walk enters it. */
+static inline void tg__prefetch_start(const tg_error *g)
+{
+    for (size_t i = 0; i < TG__PREFETCH_AHEAD; i++)
+        tg__prefetch(g, i);
+}
 
 /* True when e is one of the immortal static errors. */
 static inline bool tg__error_is_static(const tg_error *e)

@@ -76,6 +76,8 @@ static bool matches(const split_ctx *c, const tg_error *e)
 {
     if (c->ids)
         return e->n_members == 0 && tg__ptrset_has(c->ids, e);
+    if (c->m.type)
+        return tg__type_is(e->type, c->m.type); /* the common case, inline */
     return tg_match_test(c->m, e);
 }
 
@@ -92,25 +94,28 @@ typedef struct frame {
 static int finish(split_ctx *c, const frame *f, tg_error **match,
                   tg_error **rest)
 {
-    int rc = 0;
     *match = *rest = NULL;
     if (c->match.len > f->mbase) {
         *match = tg__error_group_derive(f->g, c->match.items + f->mbase,
                                         c->match.len - f->mbase);
-        rc = *match ? 0 : -1;
+        if (!*match)
+            goto fail;
+        c->match.len = f->mbase; /* the references moved into *match */
     }
-    if (rc == 0 && c->rest.len > f->rbase) {
+    if (c->rest.len > f->rbase) {
         *rest = tg__error_group_derive(f->g, c->rest.items + f->rbase,
                                        c->rest.len - f->rbase);
-        if (!*rest) {
-            tg_error_unref(*match);
-            *match = NULL;
-            rc = -1;
-        }
+        if (!*rest)
+            goto fail;
+        c->rest.len = f->rbase;
     }
+    return 0;
+fail:
+    tg_error_unref(*match);
+    *match = NULL;
     pop_to(&c->match, f->mbase);
     pop_to(&c->rest, f->rbase);
-    return rc;
+    return -1;
 }
 
 /*
@@ -137,15 +142,19 @@ static int split_walk(split_ctx *c, tg_error *g, tg_error **match,
         return -1;
     size_t top = 0;
     frames[0] = (frame){g, 0, c->match.len, c->rest.len};
+    tg__prefetch_start(g);
     int rc = 0;
     for (;;) {
         frame *f = &frames[top];
         if (f->next < f->g->n_members) {
+            tg__prefetch(f->g, f->next + TG__PREFETCH_AHEAD);
             tg_error *e = f->g->members[f->next++];
             if (matches(c, e))
                 rc = push(&c->match, tg_error_ref(e));
-            else if (e->n_members > 0)
+            else if (e->n_members > 0) {
                 frames[++top] = (frame){e, 0, c->match.len, c->rest.len};
+                tg__prefetch_start(e);
+            }
             else if (c->want_rest)
                 rc = push(&c->rest, tg_error_ref(e));
             if (rc < 0)

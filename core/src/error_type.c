@@ -7,7 +7,7 @@
  */
 #include <stddef.h>
 
-#include "tg.h"
+#include "error_internal.h"
 
 /* TG_ERROR_TYPE would name them "TG_ValueError"; learners read the names in
  * every rendered error, so the built-ins carry Python's plain names. */
@@ -27,26 +27,13 @@ const tg_error_type TG_BaseExceptionGroup = {"BaseExceptionGroup",
 const tg_error_type TG_ExceptionGroup = {"ExceptionGroup",
                                          &TG_BaseExceptionGroup};
 
-/* Walks the single chain of bases; never allocates. */
-static bool walks_to(const tg_error_type *type, const tg_error_type *base)
-{
-    for (; type; type = type->base)
-        if (type == base)
-            return true;
-    return false;
-}
-
 /*
  * True when type is base or derives from it.  ExceptionGroup (and any type
  * derived from it) also counts as an Exception, its second base in Python.
- * NULL for either argument gives false.
+ * NULL for either argument gives false.  BaseException is reached by the
+ * walk itself, so only Exception needs the second base.
  */
 bool tg_type_is(const tg_error_type *type, const tg_error_type *base)
 {
-    if (!type || !base)
-        return false;
-    if (walks_to(type, base))
-        return true;
-    /* Only ancestors of Exception can be reached through the second base. */
-    return walks_to(&TG_Exception, base) && walks_to(type, &TG_ExceptionGroup);
+    return type && base && tg__type_is(type, base);
 }
