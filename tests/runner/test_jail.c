@@ -175,11 +175,12 @@ static void test_jail_missing_program_exits_127(void **state)
 static void test_jail_sets_limits(void **state)
 {
     (void)state;
+    /* clang-format off */
     const char *const args[] = {
-        "--cpu",   "3",        "--as", "1000000000", "--fsize",
-        "12345",   "--nofile", "40",   "--stack",    "4194304",
-        "--nproc", "5",        "--",   "cat",        "/proc/self/limits",
-        NULL};
+        "--cpu", "3", "--as", "1000000000", "--fsize", "12345",
+        "--nofile", "40", "--stack", "4194304", "--nproc", "5",
+        "--", "cat", "/proc/self/limits", NULL};
+    /* clang-format on */
     sandbox_result r = jail(args);
     assert_int_equal(r.exit_code, 0);
     char v[32];
