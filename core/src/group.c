@@ -173,6 +173,19 @@ static tg_error *wait_children(tg_group *g)
     return tg__task_suspend(g->owner, group_wait_cancel, g, "group wait");
 }
 
+/* To the body the wait is one suspension point, whatever it did inside:
+ * a later tg_group_wait (of an enclosing group) must see whether *it*
+ * returned CancelledError, not what its last internal suspension did. */
+static void note_outcome(tg_task *self, tg_error *result)
+{
+    tg_error_unref(self->last_cancel);
+    self->last_cancel = NULL;
+    if (tg_error_is(result, &TG_CancelledError)) {
+        self->last_cancel = tg_error_ref(result);
+        self->last_cancel_at = self->suspensions;
+    }
+}
+
 tg_error *tg_group_exit(tg_group *g, tg_error *body_error)
 {
     tg__run *run = tg__current_run;
@@ -191,6 +204,13 @@ tg_error *tg_group_exit(tg_group *g, tg_error *body_error)
                                   "wait for it");
     }
     g->exiting = true;
+    /* The body's error needs a slot in g->errors.  Each spawn reserves one,
+     * but a group that never spawned has no array yet (nor children). */
+    if (body_error && g->errors_cap == 0 && !reserve_error_slot(g)) {
+        tg_error_unref(body_error);
+        g->finished = true;
+        return tg__error_oom();
+    }
 
     tg_error *propagate_cancel = NULL;
     if (tg_error_is(body_error, &TG_CancelledError))
@@ -237,6 +257,7 @@ tg_error *tg_group_exit(tg_group *g, tg_error *body_error)
     }
     tg_error_unref(propagate_cancel);
     tg_error_unref(body_error);
+    note_outcome(self, result);
     tg__trace(run, TG_EV_GROUP_DONE, self, 0, result, NULL);
     return result;
 }
