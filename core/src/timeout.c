@@ -64,7 +64,14 @@ tg_error *tg_timeout_exit(tg_timeout *to, tg_error *body_error)
         to->state = TIMEOUT_EXPIRED;
         if (tg_task_uncancel(to->task) <= to->cancelling &&
             tg_error_is(body_error, &TG_CancelledError)) {
-            /* Ours: "raise TimeoutError from exc_val". */
+            /* Ours: "raise TimeoutError from exc_val".  The cancellation
+             * is consumed here: a later tg_group_wait must not take it
+             * for one that reached the group's body. */
+            tg_task *t = to->task;
+            if (t->last_cancel == body_error) {
+                tg_error_unref(t->last_cancel);
+                t->last_cancel = NULL;
+            }
             result = tg_error_new(&TG_TimeoutError,
                                   "timed out after %llu ms",
                                   (unsigned long long)to->ms);

@@ -10,6 +10,8 @@
  *     latest suspension point; a nested tg_group_wait or tg_gather counted
  *     as its *internal* last suspension, so a CancelledError it returned
  *     was missed, and a cancellation it absorbed inside was seen.
+ *   - the same for a timeout scope: the CancelledError it turned into
+ *     TimeoutError was still taken for the body's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -53,6 +55,7 @@ static tg_result run_virtual(tg_fn fn, void *arg)
 typedef struct obs {
     bool inner_cancelled; /* the inner wait/gather returned CancelledError */
     bool inner_group;     /* the inner wait returned an ExceptionGroup */
+    bool inner_timeout;   /* the timeout scope returned TimeoutError */
     bool child_cancelled; /* the outer group's child ended cancelled */
     uint64_t outer_at;    /* when the outer wait returned */
     tg_error *outer;      /* what it returned (owned) */
@@ -239,6 +242,47 @@ static void test_group_wait_after_cancelled_gather(void **state)
     tg_error_unref(o.outer);
 }
 
+/* ---- a timeout scope in the body, its TimeoutError handled --------------- */
+
+/*
+ * async with TaskGroup() as g:
+ *     t = g.create_task(asyncio.sleep(1))
+ *     try:
+ *         async with asyncio.timeout(0.01):
+ *             await asyncio.sleep(10)
+ *     except TimeoutError:
+ *         pass
+ * The scope consumed the cancellation: g exits normally at 1.0, its child
+ * not cancelled.
+ */
+static tg_result handled_timeout_main(void *arg)
+{
+    static uint64_t one_s = 1000;
+    obs *o = arg;
+    tg_group *g = tg_group_new();
+    tg_task *child = tg_spawn(g, sleep_ms, &one_s);
+    tg_timeout *to = tg_timeout_enter(10);
+    tg_error *e = tg_timeout_exit(to, tg_sleep(10000));
+    o->inner_timeout = tg_error_is(e, &TG_TimeoutError);
+    tg_error_unref(e); /* except TimeoutError: pass */
+    o->outer = tg_group_wait(g);
+    o->outer_at = tg_now();
+    o->child_cancelled = tg_task_cancelled(child);
+    tg_group_free(g);
+    return tg_return(NULL);
+}
+
+static void test_group_wait_after_handled_timeout(void **state)
+{
+    (void)state;
+    obs o = {0};
+    assert_null(run_virtual(handled_timeout_main, &o).error);
+    assert_true(o.inner_timeout);
+    assert_null(o.outer);
+    assert_int_equal(o.outer_at, 1000);
+    assert_false(o.child_cancelled);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -248,6 +292,7 @@ int main(void)
         T(test_group_wait_after_cancelled_inner_wait),
         T(test_group_wait_after_handled_inner_failure),
         T(test_group_wait_after_cancelled_gather),
+        T(test_group_wait_after_handled_timeout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
