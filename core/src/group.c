@@ -126,6 +126,12 @@ static void group_abort(tg_group *g)
             tg_task_cancel(t);
 }
 
+void tg__group_cancel_all(tg_group *g)
+{
+    for (tg_task *t = g->tasks; t; t = t->group_next)
+        tg_task_cancel(t); /* a no-op on finished ones */
+}
+
 void tg__group_on_task_done(tg_group *g, tg_task *t)
 {
     tg__run *run = tg__current_run;

@@ -121,11 +121,9 @@ static void wait_for_events(tg__run *run)
 /* Cancels every task that has not finished, in spawn order. */
 static void cancel_live_tasks(tg__run *run)
 {
-    for (tg__node *n = run->live_tasks.next; n != &run->live_tasks;) {
-        tg_task *t = TG__CONTAINER_OF(n, tg_task, live_link);
-        n = n->next; /* cancelling never unlinks, but stay safe */
-        tg_task_cancel(t);
-    }
+    tg_task_cancel(run->main);
+    for (tg__node *n = run->groups.next; n != &run->groups; n = n->next)
+        tg__group_cancel_all(TG__CONTAINER_OF(n, tg_group, live_link));
 }
 
 /* Nothing is ready and nothing can wake anyone: returns false when the run
@@ -146,7 +144,7 @@ static bool drive(tg__run *run)
     unsigned breaks = 0;
     bool shutting_down = false;
 
-    while (!tg__list_empty(&run->live_tasks)) {
+    while (run->tasks_not_done > 0) {
         if (!shutting_down && run->main->state == TG__TASK_DONE) {
             /* As asyncio.run does: cancel what main left behind. */
             shutting_down = true;
@@ -259,7 +257,6 @@ tg_result tg_run(tg_fn main_fn, void *arg, const tg_options *opts)
     uv_timer_init(&run->loop, &run->wake_timer);
     uv_unref((uv_handle_t *)&run->wake_timer);
     tg__list_init(&run->ready);
-    tg__list_init(&run->live_tasks);
     tg__list_init(&run->groups);
     run->batch_end.run = NULL;
     run->start_ns = uv_hrtime();

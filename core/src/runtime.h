@@ -66,7 +66,6 @@ struct tg_task {
     char *name;             /* NULL: "task-<id>" is shown */
     tg_group *group;        /* the group it belongs to (NULL for main) */
     tg_task *group_next;    /* next task in group->tasks (spawn order) */
-    tg__node live_link;     /* in the run's list of not-done tasks */
     tg__fiber *fiber;       /* while started and not done */
     tg_result result;       /* once done; owns result.error */
 
@@ -81,7 +80,6 @@ struct tg_task {
     uint64_t suspensions;   /* completed suspension points */
     tg_error *last_cancel;  /* CancelledError the latest one returned */
     uint64_t last_cancel_at;/* value of suspensions when it did */
-    tg__timer sleep_timer;  /* for tg_sleep */
     tg_task *free_next;     /* in the run's free list */
 };
 
@@ -130,7 +128,7 @@ typedef struct tg__run {
     tg_task *main;
     uint64_t next_task_id;
 
-    tg__node live_tasks;     /* tasks not yet done */
+    size_t tasks_not_done;   /* the loop runs until this is 0 */
     tg__node groups;         /* groups not yet freed */
     tg_task *task_free;      /* recycled task structs */
     void **task_chunks;      /* task slabs, freed at the end */
@@ -222,6 +220,7 @@ tg_error *tg__no_task_error(const char *fn);
 /* ---- group.c ------------------------------------------------------------- */
 tg_group *tg__group_new(tg__group_mode mode);
 void tg__group_on_task_done(tg_group *g, tg_task *t);
+void tg__group_cancel_all(tg_group *g); /* shutdown and deadlock */
 void tg__groups_free_all(tg__run *run);
 
 #endif /* TG_RUNTIME_H */

@@ -80,8 +80,7 @@ tg_task *tg__task_new(tg__run *run, tg_group *g, tg_fn fn, void *arg,
     t->fn = fn;
     t->arg = arg;
     t->group = g;
-    tg__timer_init(&t->sleep_timer, NULL);
-    tg__list_append(&run->live_tasks, &t->live_link);
+    run->tasks_not_done++;
     run->stats.tasks_spawned++;
     run->stats.tasks_live++;
     return t;
@@ -93,13 +92,13 @@ void tg__task_free(tg__run *run, tg_task *t)
     tg_error_unref(t->resume_error);
     tg_error_unref(t->last_cancel);
     tg__free(t->name);
-    if (tg__node_linked(&t->live_link))
-        tg__list_remove(&t->live_link);
     tg__handle_cancel(&t->step);
     tg__handle_cancel(&t->done);
     if (t->fiber)
         tg__fiber_put(t->fiber);
-    memset(t, 0, sizeof *t);
+    if (t->state != TG__TASK_DONE)
+        run->tasks_not_done--; /* abandoned by a run that gave up */
+    t->fn = NULL;
     t->free_next = run->task_free;
     run->task_free = t;
     run->stats.tasks_live--;
@@ -107,15 +106,9 @@ void tg__task_free(tg__run *run, tg_task *t)
 
 void tg__task_free_all(tg__run *run)
 {
-    /* Tasks of freed groups are already back; free the rest (main, and
-     * tasks abandoned by a run that gave up) through their slabs. */
+    /* Every other task belongs to a group, freed before this. */
     if (run->main && run->main->fn)
         tg__task_free(run, run->main);
-    while (!tg__list_empty(&run->live_tasks)) {
-        tg_task *t = TG__CONTAINER_OF(run->live_tasks.next, tg_task,
-                                      live_link);
-        tg__task_free(run, t);
-    }
     for (size_t i = 0; i < run->ntask_chunks; i++)
         tg__free(run->task_chunks[i]);
     tg__free(run->task_chunks);
@@ -134,7 +127,7 @@ static void task_finish(tg__run *run, tg_task *t, tg_result r)
     t->state = TG__TASK_DONE;
     tg_error_unref(t->last_cancel);
     t->last_cancel = NULL;
-    tg__list_remove(&t->live_link);
+    run->tasks_not_done--;
     tg__trace(run, r.error ? TG_EV_RAISE : TG_EV_RETURN, t, 0, r.error, NULL);
     if (t->group)
         tg__call_soon(run, &t->done);
@@ -326,15 +319,23 @@ const char *tg_task_name(const tg_task *t)
 
 /* ---- the simplest suspension points ---------------------------------------- */
 
+/* A sleep's timer lives in tg_sleep's frame: the task is parked there
+ * for as long as the timer is armed. */
+typedef struct sleep_wait {
+    tg__timer timer;
+    tg_task *task;
+} sleep_wait;
+
 static void sleep_fire(tg__handle *h)
 {
-    tg__timer *tm = TG__CONTAINER_OF(h, tg__timer, handle);
-    tg__task_wake(TG__CONTAINER_OF(tm, tg_task, sleep_timer));
+    sleep_wait *w = TG__CONTAINER_OF(h, sleep_wait, timer.handle);
+    tg__task_wake(w->task);
 }
 
 static void sleep_cancel(tg_task *t)
 {
-    tg__timer_disarm(tg__current_run, &t->sleep_timer);
+    sleep_wait *w = t->wait_data;
+    tg__timer_disarm(tg__current_run, &w->timer);
 }
 
 tg_error *tg_yield(void)
@@ -356,8 +357,9 @@ tg_error *tg_sleep(uint64_t ms)
         return tg__no_task_error("tg_sleep");
     if (ms == 0)
         return tg_yield(); /* as asyncio.sleep(0) */
-    tg__timer_init(&t->sleep_timer, sleep_fire);
-    if (!tg__timer_arm(run, &t->sleep_timer, tg__clock(run) + ms))
+    sleep_wait w = {.task = t};
+    tg__timer_init(&w.timer, sleep_fire);
+    if (!tg__timer_arm(run, &w.timer, tg__clock(run) + ms))
         return tg__error_oom();
-    return tg__task_suspend(t, sleep_cancel, NULL, "sleep");
+    return tg__task_suspend(t, sleep_cancel, &w, "sleep");
 }
