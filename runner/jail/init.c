@@ -5,19 +5,22 @@
  * exits, and bubblewrap returns at once, while the namespace is still being
  * torn down: for a few milliseconds a daemon the program left behind can
  * still run.  With --as-pid-1 bubblewrap instead waits for its pid 1 to be
- * reaped, and the kernel reaps a namespace's init only after every other
- * process in it is gone.  So lab-jail takes that role: it forks the
- * program, reaps orphans, and when the program ends (or the wall clock
- * runs out) kills everything left with kill(-1, SIGKILL), which from a
- * namespace's init reaches exactly the namespace, and waits for all of it.
- * The init leaves root and loads the same filter as the program: it runs
- * next to untrusted code for the whole run.
+ * reaped, and the kernel lets a namespace's init be reaped only after it
+ * has killed and reaped every other process in the namespace.  So lab-jail
+ * takes that role: it forks the program, reaps orphans, and when the
+ * program ends (or the wall clock runs out) simply exits; the kernel does
+ * the killing, with no permission checks to get wrong.  The init keeps its
+ * uid (as root, bubblewrap's parent-death signal is only allowed to reach a
+ * process of the same uid) but drops every capability and loads the same
+ * filter as the program: it runs next to untrusted code for the whole run.
  */
 #include "jail.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,17 +32,20 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* Kills every other process of the namespace and reaps them all. */
-static void kill_all_and_reap(void)
+/* Empties the permitted, effective, inheritable and ambient sets. */
+static void drop_capabilities(void)
 {
-    kill(-1, SIGKILL);
-    for (;;) {
-        pid_t p = waitpid(-1, NULL, __WALL);
-        if (p < 0 && errno == EINTR)
-            continue;
-        if (p < 0)
-            return; /* ECHILD: none left */
-    }
+    struct __user_cap_header_struct hdr = {
+        .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[2] = {{0}};
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 &&
+        errno != EINVAL)
+        jail_die(errno, "cannot clear ambient capabilities");
+    if (syscall(SYS_capset, &hdr, data) != 0)
+        jail_die(errno, "cannot drop capabilities");
+    if (syscall(SYS_capget, &hdr, data) != 0 || data[0].permitted ||
+        data[1].permitted || data[0].effective || data[1].effective)
+        jail_die(0, "capabilities are still there after dropping them");
 }
 
 _Noreturn void jail_init(const jail_opts *opts)
@@ -61,13 +67,12 @@ _Noreturn void jail_init(const jail_opts *opts)
         jail_confine_and_exec(opts);
     }
 
-    /* The init: same uid, no inherited descriptors but 0-2, no new
-     * privileges, the parent-death signal (a uid change cleared the one
-     * bubblewrap set), the same filter.  If any of it fails we exit, and
-     * the kernel takes the program down with us. */
+    /* The init: no capabilities, no inherited descriptors but 0-2, no new
+     * privileges, the parent-death signal, the same filter.  If any of it
+     * fails we exit, and the kernel takes the program down with us. */
     jail_opts self = *opts;
     self.n_keep_fds = 0;
-    jail_drop_privileges(&self);
+    drop_capabilities();
     jail_close_fds(&self);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         jail_die(errno, "cannot set no_new_privs");
@@ -75,25 +80,21 @@ _Noreturn void jail_init(const jail_opts *opts)
         jail_die(errno, "cannot set the parent-death signal");
     jail_policy_load();
 
-    int status = 0;
-    bool done = false, timed_out = false;
-    while (!done) {
+    for (;;) {
         pid_t p;
         int st;
         while ((p = waitpid(-1, &st, WNOHANG | __WALL)) > 0)
             if (p == child) {
-                status = st;
-                done = true;
+                /* Exiting kills and reaps the rest of the namespace. */
+                if (WIFSIGNALED(st))
+                    _exit(128 + WTERMSIG(st));
+                _exit(WEXITSTATUS(st));
             }
-        if (done)
-            break;
         struct timespec ts, *tsp = NULL;
         if (opts->wall_ms) {
             uint64_t spent = now_ms() - start;
-            if (spent >= opts->wall_ms) {
-                timed_out = true;
-                break;
-            }
+            if (spent >= opts->wall_ms)
+                _exit(JAIL_EXIT_TIMEOUT);
             uint64_t left = opts->wall_ms - spent;
             ts.tv_sec = (time_t)(left / 1000);
             ts.tv_nsec = (long)(left % 1000) * 1000000L;
@@ -102,10 +103,4 @@ _Noreturn void jail_init(const jail_opts *opts)
         /* Wakes on SIGCHLD (or the deadline); EINTR/EAGAIN just loop. */
         sigtimedwait(&chld, NULL, tsp);
     }
-    kill_all_and_reap();
-    if (timed_out)
-        _exit(JAIL_EXIT_TIMEOUT);
-    if (WIFSIGNALED(status))
-        _exit(128 + WTERMSIG(status));
-    _exit(WEXITSTATUS(status));
 }

@@ -74,12 +74,12 @@ _Noreturn void jail_die(int errnum, const char *fmt, ...)
 _Noreturn void jail_confine_and_exec(const jail_opts *opts);
 
 /* Runs as pid 1 of a pid namespace (bubblewrap --as-pid-1): forks the
- * program through jail_confine_and_exec, reaps orphans, and when the
- * program ends or opts->wall_ms passes, kills every process left in the
- * namespace and waits for them all before exiting with the program's
- * status (128 + N for signal N, JAIL_EXIT_TIMEOUT for the wall clock).
- * Because bubblewrap waits for its pid 1, nothing the program started can
- * outlive bubblewrap's own exit. */
+ * program through jail_confine_and_exec, drops its own capabilities,
+ * reaps orphans, and when the program ends or opts->wall_ms passes, exits
+ * with the program's status (128 + N for signal N, JAIL_EXIT_TIMEOUT for
+ * the wall clock).  The kernel kills and reaps the rest of the namespace
+ * before our exit completes, and bubblewrap waits for that exit: nothing
+ * the program started can outlive bubblewrap. */
 _Noreturn void jail_init(const jail_opts *opts);
 
 /* Builds the seccomp filter for opts->mode into a BPF program held in

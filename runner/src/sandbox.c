@@ -568,7 +568,9 @@ static char **build_argv(const sandbox_caps *caps, const sandbox_spec *spec,
         if (caps->root) {
             /* No user namespace as root (it would map only uid 0, and the
              * jail could not become anyone else); keep just what the jail
-             * needs to leave root. */
+             * needs to leave root.  Its init keeps uid 0 without any
+             * capability, so that bubblewrap's parent-death signal (which
+             * needs the same uid) can still reach it. */
             push(&sv, "--cap-drop");
             push(&sv, "ALL");
             push(&sv, "--cap-add");

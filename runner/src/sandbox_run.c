@@ -8,7 +8,8 @@
  * set-up for us in the child.  The parent polls both pipes with a short
  * tick so it notices the leader's exit even while a grandchild keeps a pipe
  * open, and it kills the group *before* reaping the leader, so the group id
- * cannot have been recycled by then.
+ * cannot have been recycled by then.  When it kills early (timeout, flood)
+ * it also waits for the leader's children: see kill_group.
  */
 #include "sandbox_run.h"
 
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +33,9 @@ extern char **environ;
  * reading after it is gone (for output still in flight). */
 #define TICK_MS 10
 #define DRAIN_GRACE_MS 500
+/* How long a kill waits for the leader's children outside its group. */
+#define KILL_WAIT_MS 1000
+#define MAX_WATCHED 16
 
 typedef struct capture {
     int fd;       /* read end, -1 once at EOF */
@@ -105,6 +110,57 @@ static bool capture_read(capture *c, size_t cap)
         c->buf[c->len] = '\0';
         if (over)
             return true;
+    }
+}
+
+/* Opens pidfds on the direct children of pid (at most max), from
+ * /proc/PID/task/PID/children.  Returns how many. */
+static size_t watch_children(pid_t pid, int *fds, size_t max)
+{
+#ifdef SYS_pidfd_open
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/children", (int)pid,
+             (int)pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    size_t n = 0;
+    long child;
+    while (n < max && fscanf(f, "%ld", &child) == 1) {
+        int fd = (int)syscall(SYS_pidfd_open, (pid_t)child, 0);
+        if (fd >= 0)
+            fds[n++] = fd;
+    }
+    fclose(f);
+    return n;
+#else
+    (void)pid;
+    (void)fds;
+    (void)max;
+    return 0;
+#endif
+}
+
+/*
+ * Kills the process group of leader pid, then waits (up to KILL_WAIT_MS)
+ * for the leader's direct children to be gone as well.  Those may have
+ * left the group: bubblewrap's child is the sandbox's init, in a new
+ * session, and dies only through bubblewrap's parent-death signal; the
+ * kernel lets an init exit only after the rest of its pid namespace, so
+ * once it is gone, everything the sandbox started is.
+ */
+static void kill_group(pid_t pid)
+{
+    int fds[MAX_WATCHED];
+    size_t n = watch_children(pid, fds, MAX_WATCHED);
+    kill(-pid, SIGKILL);
+    uint64_t until = now_ms() + KILL_WAIT_MS;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t t = now_ms();
+        struct pollfd p = {.fd = fds[i], .events = POLLIN};
+        if (t < until)
+            poll(&p, 1, (int)(until - t));
+        close(fds[i]);
     }
 }
 
@@ -207,7 +263,7 @@ int sandbox_run(const char *const *argv, const char *const *env,
     for (;;) {
         uint64_t t = now_ms();
         if (wall_ms && !killed && t - start >= wall_ms) {
-            kill(-pid, SIGKILL);
+            kill_group(pid);
             killed = true;
             res->timed_out = true;
         }
@@ -242,7 +298,7 @@ int sandbox_run(const char *const *argv, const char *const *env,
             if (cap[i].fd < 0)
                 continue;
             if (capture_read(&cap[i], output_cap) && !killed) {
-                kill(-pid, SIGKILL);
+                kill_group(pid);
                 killed = true;
                 res->output_capped = true;
             }

@@ -32,7 +32,10 @@ typedef struct sandbox_result {
  * for.  After wall_ms milliseconds (0: no limit) the group is killed with
  * SIGKILL and timed_out is set.  When the leader ends, the rest of its
  * process group is killed too.  Processes that left the group (setsid) are
- * not reachable from here: the bubblewrap pid namespace is what ends them.
+ * not reachable from here: the bubblewrap pid namespace is what ends them,
+ * and when the kill comes from here (timeout, flood) this call waits up to
+ * a second for the leader's direct children (bubblewrap's sandbox init) to
+ * be gone before returning.
  *
  * Returns 0 and fills *res (free it with sandbox_result_free), or -1 when
  * the process could not be started, with a "lab: error: ..." message in

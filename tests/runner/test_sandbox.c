@@ -235,8 +235,8 @@ static void value_of(const char *text, const char *key, char *out,
     }
 }
 
-/* How many processes on the host are in the pid namespace ns (as printed
- * by a fixture: "pid:[N]"). */
+/* How many live (not zombie) processes on the host are in the pid
+ * namespace ns (as printed by a fixture: "pid:[N]"). */
 static int processes_in_ns(const char *ns)
 {
     DIR *d = opendir("/proc");
@@ -252,7 +252,23 @@ static int processes_in_ns(const char *ns)
         if (len <= 0)
             continue;
         link[len] = '\0';
-        if (strcmp(link, ns) == 0)
+        if (strcmp(link, ns) != 0)
+            continue;
+        /* A zombie runs nothing: the sandbox's init, once bubblewrap is
+         * killed, is reparented to the host's init and waits there to be
+         * reaped. */
+        snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+        FILE *f = fopen(path, "r");
+        char stat[512] = "", state = '?';
+        if (f) {
+            if (!fgets(stat, sizeof stat, f))
+                stat[0] = '\0';
+            fclose(f);
+        }
+        const char *paren = strrchr(stat, ')'); /* comm may hold ')' */
+        if (paren && paren[1] == ' ')
+            state = paren[2];
+        if (state != 'Z' && state != 'X' && state != '?')
             n++;
     }
     closedir(d);
@@ -569,6 +585,7 @@ static void test_sandbox_cpu_hog_is_stopped(void **state)
         fail_msg("expected death by SIGXCPU, got exit %d signal %d",
                  r.exit_code, r.term_signal);
     assert_true(r.elapsed_ms < 6000);
+    assert_ns_empty(&r);
     sandbox_result_free(&r);
 }
 
@@ -584,6 +601,30 @@ static void test_sandbox_sleeper_hits_wall_timeout(void **state)
     assert_false(r.timed_out);
     assert_true(sandbox_timed_out(r.exit_code, r.timed_out));
     assert_true(r.elapsed_ms >= 800 && r.elapsed_ms < 2500);
+    assert_ns_empty(&r);
+    sandbox_result_free(&r);
+}
+
+static void test_sandbox_runner_backstop_kills_everything(void **state)
+{
+    (void)state;
+    /* The runner's own timeout (here shorter than the jail's clock, as if
+     * the jail hung): killing bubblewrap takes the namespace with it, and
+     * sandbox_run returns only once it is gone. */
+    sandbox_spec s = spec_for(SANDBOX_GRADE);
+    s.wall_ms = 30000;
+    const char *const cmd[] = {FIX "/spin", "sleep", NULL};
+    char why[512];
+    char **av = sandbox_argv(&g.caps, &s, cmd, why, sizeof why);
+    assert_non_null(av);
+    sandbox_result r;
+    assert_int_equal(sandbox_run((const char *const *)av, NULL, NULL, 700,
+                                 s.output_cap, &r, why, sizeof why),
+                     0);
+    sandbox_argv_free(av);
+    assert_true(r.timed_out);
+    assert_true(r.elapsed_ms < 2500);
+    assert_ns_empty(&r);
     sandbox_result_free(&r);
 }
 
@@ -598,6 +639,7 @@ static void test_sandbox_output_flood_is_capped(void **state)
     assert_false(r.timed_out);
     assert_int_equal(r.out_len, 100000);
     assert_true(r.elapsed_ms < 3000);
+    assert_ns_empty(&r);
     sandbox_result_free(&r);
 }
 
@@ -872,6 +914,7 @@ int main(void)
         cmocka_unit_test(test_sandbox_asan_balloon_is_stopped),
         cmocka_unit_test(test_sandbox_cpu_hog_is_stopped),
         cmocka_unit_test(test_sandbox_sleeper_hits_wall_timeout),
+        cmocka_unit_test(test_sandbox_runner_backstop_kills_everything),
         cmocka_unit_test(test_sandbox_output_flood_is_capped),
         cmocka_unit_test(test_sandbox_dangerous_syscalls_fail_with_eperm),
         cmocka_unit_test(test_sandbox_daemon_does_not_outlive_run),
