@@ -146,6 +146,15 @@ lab_state *state_load(const char *root, char *why, size_t whylen)
         st->read_only = true;
         return st;
     }
+    struct stat sb;
+    if (stat(st->dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        fprintf(stderr,
+                "lab: warning: %s exists but is not a directory; your "
+                "progress will not be saved until it is moved away.\n",
+                st->dir);
+        st->read_only = true;
+        return st;
+    }
     if (access(st->dir, W_OK) != 0) {
         fprintf(stderr,
                 "lab: warning: %s is not writable (%s); your progress will "
