@@ -87,17 +87,28 @@ all: check-deps $(LIBTG) $(LAB) $(JAIL)
 libtg: $(LIBTG)
 lab: $(LAB)
 
-# Fail early, and say exactly what is missing, when a library is absent.
+# Fail early, and say exactly what is missing, when a library or tool is
+# absent; as root on Debian, install it instead (a fresh clone's first
+# `make test` or `./lab` sets itself up).
+DEP_TOOLS := bwrap valgrind tmux
 check-deps:
 	@missing=""; \
-	for p in $(sort $(PKGS_CORE) $(PKGS_RUNNER)); do \
+	for p in $(sort $(PKGS_CORE) $(PKGS_RUNNER) $(PKGS_TEST)); do \
 	  $(PKG_CONFIG) --exists $$p 2>/dev/null || missing="$$missing $$p"; \
 	done; \
+	for t in $(DEP_TOOLS); do \
+	  command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; \
+	done; \
 	if [ -n "$$missing" ]; then \
-	  echo "tglab: missing libraries:$$missing" >&2; \
-	  echo "tglab: install them with: make deps" >&2; \
-	  echo "       (or: sudo apt-get install $(DEB_PACKAGES))" >&2; \
-	  exit 1; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "tglab: missing:$$missing -- installing the Debian packages" >&2; \
+	    $(MAKE) --no-print-directory deps || exit 1; \
+	  else \
+	    echo "tglab: missing:$$missing" >&2; \
+	    echo "tglab: install them with: make deps" >&2; \
+	    echo "       (or: sudo apt-get install $(DEB_PACKAGES))" >&2; \
+	    exit 1; \
+	  fi; \
 	fi
 
 $(BUILD)/%.o: %.c
