@@ -628,6 +628,69 @@ static void test_sandbox_runner_backstop_kills_everything(void **state)
     sandbox_result_free(&r);
 }
 
+static void test_sandbox_init_is_unprivileged(void **state)
+{
+    (void)state;
+    /* The jail's init sits in the namespace for the whole run: it must
+     * be as powerless as the program (no capabilities, the filter on). */
+    sandbox_spec s = spec_for(SANDBOX_GRADE);
+    const char *const cmd[] = {"cat", "/proc/1/status", NULL};
+    sandbox_result r = run(&s, cmd);
+    assert_int_equal(r.exit_code, 0);
+    assert_non_null(strstr(r.out, "Name:\tlab-jail"));
+    assert_non_null(strstr(r.out, "\nCapEff:\t0000000000000000\n"));
+    assert_non_null(strstr(r.out, "\nCapPrm:\t0000000000000000\n"));
+    assert_non_null(strstr(r.out, "\nNoNewPrivs:\t1\n"));
+    assert_non_null(strstr(r.out, "\nSeccomp:\t2\n"));
+    sandbox_result_free(&r);
+}
+
+static void test_sandbox_dies_with_its_runner(void **state)
+{
+    (void)state;
+    /* The runner itself dies (a crash, kill -9) while a sandbox sleeps:
+     * bubblewrap and then the whole namespace must follow.  The runner is
+     * played by a shell that starts bubblewrap and waits. */
+    sandbox_spec s = spec_for(SANDBOX_GRADE);
+    s.wall_ms = 30000;
+    const char *const cmd[] = {FIX "/spin", "sleep", NULL};
+    char why[512];
+    char **av = sandbox_argv(&g.caps, &s, cmd, why, sizeof why);
+    assert_non_null(av);
+    size_t n = 0;
+    while (av[n])
+        n++;
+    const char **sh = calloc(n + 5, sizeof *sh);
+    assert_non_null(sh);
+    sh[0] = "sh";
+    sh[1] = "-c";
+    sh[2] = "setsid \"$@\" & wait"; /* bwrap out of sh's group */
+    sh[3] = "sh";
+    for (size_t i = 0; i < n; i++)
+        sh[4 + i] = av[i];
+    sandbox_result r;
+    /* The timeout kills sh's process group: sh alone, since bubblewrap
+     * is in its own session.  Only die-with-parent can end the rest. */
+    int rc = sandbox_run(sh, NULL, NULL, 700, 4096, &r, why, sizeof why);
+    free(sh);
+    sandbox_argv_free(av);
+    assert_int_equal(rc, 0);
+    assert_true(r.timed_out);
+    /* Nobody waits for that chain (sh's child, bubblewrap, is waited for
+     * a second at most): give the kernel a moment. */
+    char ns[64];
+    value_of(r.out, "ns", ns, sizeof ns);
+    assert_true(strncmp(ns, "pid:[", 5) == 0);
+    int left = -1;
+    for (int i = 0; i < 100 && left != 0; i++) {
+        left = processes_in_ns(ns);
+        if (left)
+            usleep(20 * 1000);
+    }
+    assert_int_equal(left, 0);
+    sandbox_result_free(&r);
+}
+
 static void test_sandbox_output_flood_is_capped(void **state)
 {
     (void)state;
@@ -824,6 +887,25 @@ static void test_sandbox_compiles_inside(void **state)
     assert_line(&r, "hello from inside");
     sandbox_result_free(&r);
 
+    /* The same with AddressSanitizer, built and run inside under the
+     * sanitizer memory bound (RLIMIT_DATA above the shadow reserve). */
+    if (g.asan_reserve) {
+        const char *const asan[] = {
+            "cc", "-fsanitize=address", "-o", "hello_asan", "hello.c", NULL};
+        r = run(&s, asan);
+        if (r.exit_code != 0)
+            fail_msg("cc -fsanitize=address inside failed: %s", r.err);
+        sandbox_result_free(&r);
+        sandbox_spec sa = s;
+        sa.sanitizers = true;
+        sa.asan_reserve = g.asan_reserve;
+        const char *const hello_asan[] = {"./hello_asan", NULL};
+        r = run(&sa, hello_asan);
+        assert_int_equal(r.exit_code, 0);
+        assert_line(&r, "hello from inside");
+        sandbox_result_free(&r);
+    }
+
     /* #include of host paths finds nothing: /etc and other students are
      * simply not there. */
     const char *const abs[] = {"cc", "-c", "abs.c", NULL};
@@ -915,6 +997,8 @@ int main(void)
         cmocka_unit_test(test_sandbox_cpu_hog_is_stopped),
         cmocka_unit_test(test_sandbox_sleeper_hits_wall_timeout),
         cmocka_unit_test(test_sandbox_runner_backstop_kills_everything),
+        cmocka_unit_test(test_sandbox_init_is_unprivileged),
+        cmocka_unit_test(test_sandbox_dies_with_its_runner),
         cmocka_unit_test(test_sandbox_output_flood_is_capped),
         cmocka_unit_test(test_sandbox_dangerous_syscalls_fail_with_eperm),
         cmocka_unit_test(test_sandbox_daemon_does_not_outlive_run),
