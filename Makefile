@@ -25,7 +25,8 @@ endif
 # The Debian packages this project needs (make deps installs them).
 DEB_PACKAGES := build-essential pkg-config libuv1-dev libcmocka-dev \
 	libncurses-dev libmd4c-dev libsqlite3-dev libjansson-dev \
-	libseccomp-dev bubblewrap valgrind tmux python3
+	libseccomp-dev bubblewrap valgrind tmux python3 \
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
@@ -167,6 +168,7 @@ test check: check-deps
 
 test-plain: $(LIBTG) $(LAB) $(JAIL) $(CORE_TESTS) $(RUNNER_TESTS)
 	$(Q)sh tests/run --label plain $(CORE_TESTS) $(RUNNER_TESTS)
+	$(Q)BUILD=$(BUILD) sh tests/core/cross/run
 
 test-asan:
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/asan \
