@@ -16,7 +16,8 @@
 
 static _Thread_local size_t live_count;    /* non-static errors alive */
 static _Thread_local uint64_t next_id;    /* for tg_error.origin */
-static _Thread_local tg_error *free_list;  /* errors waiting to be freed */
+static _Thread_local tg_error *free_head;  /* errors waiting to be freed, */
+static _Thread_local tg_error *free_tail;  /* oldest first */
 static _Thread_local bool freeing;         /* a drain loop is running */
 
 /* refs == 0 makes these immortal: never counted, never changed. */
@@ -43,13 +44,15 @@ tg_error *tg__error_cancelled_static(void)
 }
 
 tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
-                          size_t msg_len, size_t n_members)
+                          size_t msg_len, size_t n_members, size_t extra)
 {
-    size_t members_size = n_members * sizeof(tg_error *);
+    size_t members_size = n_members * 2 * sizeof(void *) + extra;
     tg_error *e = tg__malloc(sizeof *e + members_size + msg_len + 1);
     if (!e)
         return NULL;
-    memset(e, 0, sizeof *e + members_size);
+    /* The members are the caller's to fill in; the extra bytes start 0. */
+    memset(e, 0, sizeof *e);
+    memset((char *)(e + 1) + n_members * 2 * sizeof(void *), 0, extra);
     char *text = (char *)(e + 1) + members_size;
     if (msg && msg_len)
         memcpy(text, msg, msg_len);
@@ -85,7 +88,7 @@ tg_error *tg_error_newv_at(const char *file, int line,
         if (len < 0)
             len = 0; /* an encoding error: keep the error, lose the text */
     }
-    tg_error *e = tg__error_alloc(type, NULL, (size_t)len, 0);
+    tg_error *e = tg__error_alloc(type, NULL, (size_t)len, 0, 0);
     if (!e)
         return &oom_error;
     if (len > 0)
@@ -98,7 +101,8 @@ tg_error *tg_error_newv_at(const char *file, int line,
 tg_error *tg__error_oom_with_context(tg_error *g)
 {
     static const char text[] = "out of memory";
-    tg_error *e = tg__error_alloc(&TG_MemoryError, text, sizeof text - 1, 0);
+    tg_error *e = tg__error_alloc(&TG_MemoryError, text, sizeof text - 1, 0,
+                                  0);
     if (!e)
         return &oom_error;
     tg__error_set_context_raw(e, tg_error_ref(g));
@@ -126,10 +130,15 @@ tg_error *tg_error_ref(tg_error *e)
  * through tg_error_unref, so this never recurses. */
 static void destroy(tg_error *e)
 {
-    tg__prefetch_start(e);
-    for (size_t i = 0; i < e->n_members; i++) {
-        tg__prefetch(e, i + TG__PREFETCH_AHEAD);
-        tg_error_unref(e->members[i]);
+    if (e->pin) {
+        /* A split part: only its own sub-parts are references. */
+        for (size_t i = 0; e->owns_some && i < e->n_members; i++)
+            if (tg__member_owned(e, i))
+                tg_error_unref(e->members[i]);
+        tg_error_unref(e->pin);
+    } else {
+        for (size_t i = 0; i < e->n_members; i++)
+            tg_error_unref(e->members[i]);
     }
     tg_error_unref(e->cause);
     tg_error_unref(e->context);
@@ -147,13 +156,21 @@ void tg_error_unref(tg_error *e)
     assert(e->refs > 0);
     if (--e->refs > 0)
         return;
-    e->u.next_free = free_list;
-    free_list = e;
+    /* First in, first out: a group's members are then freed in the order
+     * they were made, which is the order memory is most likely laid out. */
+    e->u.next_free = NULL;
+    if (free_tail)
+        free_tail->u.next_free = e;
+    else
+        free_head = e;
+    free_tail = e;
     if (freeing)
         return; /* the loop below, further up the stack, will get to it */
     freeing = true;
-    while ((e = free_list) != NULL) {
-        free_list = e->u.next_free;
+    while ((e = free_head) != NULL) {
+        free_head = e->u.next_free;
+        if (!free_head)
+            free_tail = NULL;
         destroy(e);
     }
     freeing = false;
@@ -261,7 +278,7 @@ static bool reaches(tg_error *from, const tg_error *target)
             break;
         }
         e->u.mark = mark;
-        size_t need = n + e->n_members + 2;
+        size_t need = n + e->n_members + 3;
         if (need > cap) {
             while (cap < need)
                 cap *= 2;
@@ -276,6 +293,7 @@ static bool reaches(tg_error *from, const tg_error *target)
             stack[n++] = e->members[i];
         stack[n++] = e->cause;
         stack[n++] = e->context;
+        stack[n++] = e->pin;
     }
     tg__free(stack);
     return found;

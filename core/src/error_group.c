@@ -16,30 +16,24 @@ const tg_error_type *tg__error_group_type(tg_error *const *errs, size_t n)
     return &TG_ExceptionGroup;
 }
 
-/* The group of tg__error_group_make; takes over the references to errs
- * when steal is set (and only on success). */
-static tg_error *group_alloc(const char *msg, tg_error *const *errs,
-                             size_t n, bool steal)
+tg_error *tg__error_group_make(const char *msg, tg_error *const *errs,
+                               size_t n)
 {
     tg_error *g = tg__error_alloc(tg__error_group_type(errs, n), msg,
-                                  strlen(msg), n);
+                                  strlen(msg), n, 0);
     if (!g)
         return NULL;
+    const tg_error_type **types = tg__member_types(g);
     for (size_t i = 0; i < n; i++) {
         tg_error *e = errs[i];
-        g->members[i] = steal ? e : tg_error_ref(e);
+        g->members[i] = tg_error_ref(e);
+        types[i] = e->type;
         if (!tg__error_is_static(e))
             e->held = true;
         if (e->depth + 1 > g->depth)
             g->depth = e->depth + 1;
     }
     return g;
-}
-
-tg_error *tg__error_group_make(const char *msg, tg_error *const *errs,
-                               size_t n)
-{
-    return group_alloc(msg, errs, n, false);
 }
 
 /* Copies src's notes onto a fresh dst; false on OOM (dst keeps what it
@@ -91,12 +85,38 @@ tg_error *tg_error_group_new_at(const char *file, int line, const char *msg,
     return g;
 }
 
-tg_error *tg__error_group_derive(const tg_error *orig, tg_error *const *members,
-                                 size_t n)
+tg_error *tg__error_group_derive(const tg_error *orig, tg_error *pin,
+                                 const tg__part *members, size_t n)
 {
-    tg_error *g = group_alloc(orig->message, members, n, true);
+    /* A part of an ExceptionGroup holds only Exceptions. */
+    const tg_error_type *type = &TG_ExceptionGroup;
+    if (!tg__type_is(orig->type, &TG_ExceptionGroup))
+        for (size_t i = 0; i < n; i++)
+            if (!tg__type_is(members[i].type, &TG_Exception)) {
+                type = &TG_BaseExceptionGroup;
+                break;
+            }
+    /* The message is borrowed too: orig lives as long as pin does. */
+    tg_error *g = tg__error_alloc(type, "", 0, n, (n + 7) / 8);
     if (!g)
         return NULL;
+    g->message = orig->message;
+    const tg_error_type **types = tg__member_types(g);
+    unsigned char *owned = (unsigned char *)(types + n);
+    for (size_t i = 0; i < n; i++) {
+        tg_error *m = tg__untag(members[i].e);
+        g->members[i] = m;
+        types[i] = members[i].type;
+        if (tg__tag_owned(members[i].e)) {
+            owned[i >> 3] |= (unsigned char)(1u << (i & 7));
+            m->held = true; /* a fresh sub-part */
+            g->owns_some = true;
+        }
+    }
+    g->depth = orig->depth; /* a bound is enough: it sizes walk stacks */
+    g->pin = tg_error_ref(pin);
+    if (!tg__error_is_static(pin))
+        pin->held = true;
     g->file = orig->file;
     g->line = orig->line;
     g->origin = orig->origin;
@@ -107,9 +127,8 @@ tg_error *tg__error_group_derive(const tg_error *orig, tg_error *const *members,
      * __suppress_context__: a derived part never shows its context. */
     g->suppress_context = true;
     if (!copy_notes(g, orig)) {
-        /* Give the members back to the caller, as promised. */
-        for (size_t i = 0; i < n; i++)
-            tg_error_ref(members[i]);
+        /* Give the owned members back to the caller, as promised. */
+        g->owns_some = false;
         tg_error_unref(g);
         return NULL;
     }
@@ -139,9 +158,11 @@ typedef struct leaf_frame {
 
 /*
  * Calls fn on each leaf of e, depth first, without recursion (a task stack
- * is small and groups may nest deep).  The walk needs e->depth frames: up
- * to 32 live on the C stack; deeper groups borrow heap memory, and if even
- * that is refused the walk recurses instead, which is still correct.
+ * is small and groups may nest deep).  It tells groups from leaves by the
+ * types the groups keep, so it never reads a leaf.  The walk needs
+ * e->depth frames: up to 32 live on the C stack; deeper groups borrow heap
+ * memory, and if even that is refused the walk recurses instead, which is
+ * still correct.
  */
 static void walk_leaves(const tg_error *e, void (*fn)(tg_error *, void *),
                         void *ud)
@@ -162,7 +183,6 @@ static void walk_leaves(const tg_error *e, void (*fn)(tg_error *, void *),
     }
     size_t top = 0;
     frames[0] = (leaf_frame){e, 0};
-    tg__prefetch_start(e);
     for (;;) {
         leaf_frame *f = &frames[top];
         if (f->next == f->g->n_members) {
@@ -170,14 +190,13 @@ static void walk_leaves(const tg_error *e, void (*fn)(tg_error *, void *),
                 break;
             continue;
         }
-        tg__prefetch(f->g, f->next + TG__PREFETCH_AHEAD);
-        const tg_error *m = f->g->members[f->next++];
-        if (m->n_members == 0) {
-            fn((tg_error *)m, ud);
-        } else {
+        size_t i = f->next++;
+        tg__prefetch_group_ahead(f->g, i);
+        tg_error *m = f->g->members[i];
+        if (tg__type_is_group(tg__member_types(f->g)[i]))
             frames[++top] = (leaf_frame){m, 0};
-            tg__prefetch_start(m);
-        }
+        else
+            fn(m, ud);
     }
     if (frames != small)
         tg__free(frames);

@@ -35,49 +35,59 @@ static void collect_leaves(tg_error *leaf, void *ud)
 
 /* ---- the recursive split ------------------------------------------------ */
 
-/* A growable stack of owned references: the parts of the members of every
+/* A growable stack of parts (tg__part): the parts of the members of every
  * group on the current path, so a split needs no list per group. */
 typedef struct part_stack {
-    tg_error **items;
+    tg__part *items;
     size_t len, cap;
 } part_stack;
 
 typedef struct split_ctx {
-    tg_match m;          /* the condition, unless ids is set */
+    tg_match m;            /* the condition, unless ids is set */
     const tg__ptrset *ids; /* match leaves by identity (projection) */
-    bool want_rest;      /* subgroup and projection need only the match */
+    bool want_rest;        /* subgroup and projection need only the match */
+    tg_error *root;        /* the group being split: pins every part */
     part_stack match, rest;
 } split_ctx;
 
-/* Pushes an owned reference; on OOM releases it and returns -1. */
-static int push(part_stack *s, tg_error *e)
+/* Pushes e of the given type, a reference when owned, else borrowed from
+ * the group being split; on OOM releases an owned e and returns -1. */
+static int push(part_stack *s, tg_error *e, const tg_error_type *type,
+                bool owned)
 {
     if (s->len == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 64;
-        tg_error **items = tg__realloc(s->items, cap * sizeof *items);
+        tg__part *items = tg__realloc(s->items, cap * sizeof *items);
         if (!items) {
-            tg_error_unref(e);
+            if (owned)
+                tg_error_unref(e);
             return -1;
         }
         s->items = items;
         s->cap = cap;
     }
-    s->items[s->len++] = e;
+    s->items[s->len++] = (tg__part){tg__tag(e, owned), type};
     return 0;
 }
 
 static void pop_to(part_stack *s, size_t base)
 {
-    while (s->len > base)
-        tg_error_unref(s->items[--s->len]);
+    while (s->len > base) {
+        tg_error *t = s->items[--s->len].e;
+        if (tg__tag_owned(t))
+            tg_error_unref(tg__untag(t));
+    }
 }
 
-static bool matches(const split_ctx *c, const tg_error *e)
+/* Whether e, of the given type, matches.  Matching by type or identity
+ * needs only what the parent group keeps: the leaf is not read. */
+static bool matches(const split_ctx *c, const tg_error *e,
+                    const tg_error_type *type)
 {
     if (c->ids)
-        return e->n_members == 0 && tg__ptrset_has(c->ids, e);
+        return !tg__type_is_group(type) && tg__ptrset_has(c->ids, e);
     if (c->m.type)
-        return tg__type_is(e->type, c->m.type); /* the common case, inline */
+        return tg__type_is(type, c->m.type);
     return tg_match_test(c->m, e);
 }
 
@@ -96,14 +106,16 @@ static int finish(split_ctx *c, const frame *f, tg_error **match,
 {
     *match = *rest = NULL;
     if (c->match.len > f->mbase) {
-        *match = tg__error_group_derive(f->g, c->match.items + f->mbase,
+        *match = tg__error_group_derive(f->g, c->root,
+                                        c->match.items + f->mbase,
                                         c->match.len - f->mbase);
         if (!*match)
             goto fail;
         c->match.len = f->mbase; /* the references moved into *match */
     }
     if (c->rest.len > f->rbase) {
-        *rest = tg__error_group_derive(f->g, c->rest.items + f->rbase,
+        *rest = tg__error_group_derive(f->g, c->root,
+                                       c->rest.items + f->rbase,
                                        c->rest.len - f->rbase);
         if (!*rest)
             goto fail;
@@ -128,7 +140,7 @@ static int split_walk(split_ctx *c, tg_error *g, tg_error **match,
                       tg_error **rest)
 {
     *match = *rest = NULL;
-    if (matches(c, g)) {
+    if (matches(c, g, g->type)) {
         *match = tg_error_ref(g);
         return 0;
     }
@@ -137,26 +149,26 @@ static int split_walk(split_ctx *c, tg_error *g, tg_error **match,
             *rest = tg_error_ref(g);
         return 0;
     }
+    c->root = g;
     frame *frames = tg__malloc((g->depth + 1) * sizeof *frames);
     if (!frames)
         return -1;
     size_t top = 0;
     frames[0] = (frame){g, 0, c->match.len, c->rest.len};
-    tg__prefetch_start(g);
     int rc = 0;
     for (;;) {
         frame *f = &frames[top];
         if (f->next < f->g->n_members) {
-            tg__prefetch(f->g, f->next + TG__PREFETCH_AHEAD);
-            tg_error *e = f->g->members[f->next++];
-            if (matches(c, e))
-                rc = push(&c->match, tg_error_ref(e));
-            else if (e->n_members > 0) {
+            size_t i = f->next++;
+            tg__prefetch_group_ahead(f->g, i);
+            tg_error *e = f->g->members[i];
+            const tg_error_type *type = tg__member_types(f->g)[i];
+            if (matches(c, e, type))
+                rc = push(&c->match, e, type, false);
+            else if (tg__type_is_group(type))
                 frames[++top] = (frame){e, 0, c->match.len, c->rest.len};
-                tg__prefetch_start(e);
-            }
             else if (c->want_rest)
-                rc = push(&c->rest, tg_error_ref(e));
+                rc = push(&c->rest, e, type, false);
             if (rc < 0)
                 break;
             continue;
@@ -169,12 +181,12 @@ static int split_walk(split_ctx *c, tg_error *g, tg_error **match,
             break;
         }
         top--;
-        if (m && push(&c->match, m) < 0) {
+        if (m && push(&c->match, m, m->type, true) < 0) {
             tg_error_unref(r);
             rc = -1;
             break;
         }
-        if (r && (rc = push(&c->rest, r)) < 0)
+        if (r && (rc = push(&c->rest, r, r->type, true)) < 0)
             break;
     }
     /* On failure the part stacks may still hold parts of unfinished
