@@ -106,8 +106,9 @@ static uint64_t best_split_ns(tg_error *eg)
 static bool python_best_ns(uint64_t *gc, uint64_t *nogc)
 {
     char cmd[4096];
-    int n = snprintf(cmd, sizeof cmd, "python3 -c \"$TG_BENCH_PY\" %d %d %d %d 2>/dev/null",
-                     TOP, MID, LOW, 5);
+    int n = snprintf(cmd, sizeof cmd,
+                     "python3 -c \"$TG_BENCH_PY\" %d %d %d %d 2>/dev/null", TOP,
+                     MID, LOW, 5);
     if (n < 0 || (size_t)n >= sizeof cmd)
         return false;
     if (setenv("TG_BENCH_PY", python_script, 1) != 0)
@@ -137,8 +138,8 @@ int main(void)
     tg_error_unref(m);
     tg_error_unref(r);
     if (got_m != LEAVES / 2 || got_r != LEAVES / 2) {
-        fprintf(stderr, "bench_split: wrong split (%zu + %zu leaves)\n",
-                got_m, got_r);
+        fprintf(stderr, "bench_split: wrong split (%zu + %zu leaves)\n", got_m,
+                got_r);
         return 1;
     }
     uint64_t best = best_split_ns(eg);
@@ -153,8 +154,8 @@ int main(void)
     tg_error_unref(eg);
     double c_per_leaf = (double)best / LEAVES;
     double steady_per_leaf = (double)best_steady / LEAVES;
-    printf("split of %d leaves (%dx%dx%d), by ValueError, best of %d\n",
-           LEAVES, TOP, MID, LOW, REPS);
+    printf("split of %d leaves (%dx%dx%d), by ValueError, best of %d\n", LEAVES,
+           TOP, MID, LOW, REPS);
     printf("  libtg   : %8.2f ns/leaf (%.2f ms); heap not trimmed: %.2f "
            "ns/leaf\n",
            c_per_leaf, best / 1e6, steady_per_leaf);

@@ -14,19 +14,18 @@
 
 #include "error_internal.h"
 
-static _Thread_local size_t live_count;    /* non-static errors alive */
+static _Thread_local size_t live_count;   /* non-static errors alive */
 static _Thread_local uint64_t next_id;    /* for tg_error.origin */
-static _Thread_local tg_error *free_head;  /* errors waiting to be freed, */
-static _Thread_local tg_error *free_tail;  /* oldest first */
-static _Thread_local bool freeing;         /* a drain loop is running */
+static _Thread_local tg_error *free_head; /* errors waiting to be freed, */
+static _Thread_local tg_error *free_tail; /* oldest first */
+static _Thread_local bool freeing;        /* a drain loop is running */
 
 /* refs == 0 makes these immortal: never counted, never changed. */
 static tg_error oom_error = {.type = &TG_MemoryError,
                              .message = "out of memory"};
 static tg_error not_done_error = {.type = &TG_RuntimeError,
                                   .message = "the task is not done yet"};
-static tg_error cancelled_error = {.type = &TG_CancelledError,
-                                   .message = ""};
+static tg_error cancelled_error = {.type = &TG_CancelledError, .message = ""};
 
 tg_error *tg__error_oom(void)
 {
@@ -101,16 +100,15 @@ tg_error *tg_error_newv_at(const char *file, int line,
 tg_error *tg__error_oom_with_context(tg_error *g)
 {
     static const char text[] = "out of memory";
-    tg_error *e = tg__error_alloc(&TG_MemoryError, text, sizeof text - 1, 0,
-                                  0);
+    tg_error *e = tg__error_alloc(&TG_MemoryError, text, sizeof text - 1, 0, 0);
     if (!e)
         return &oom_error;
     tg__error_set_context_raw(e, tg_error_ref(g));
     return e;
 }
 
-tg_error *tg_error_new_at(const char *file, int line,
-                          const tg_error_type *type, const char *fmt, ...)
+tg_error *tg_error_new_at(const char *file, int line, const tg_error_type *type,
+                          const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -13,7 +13,7 @@
 
 /* Owned references collected while the clauses run; slots may be NULL. */
 typedef struct outcome {
-    tg_error **raised;   /* new errors from handlers, in clause order */
+    tg_error **raised; /* new errors from handlers, in clause order */
     size_t n_raised;
     tg_error **reraised; /* re-raised matches, then the unhandled rest */
     size_t n_reraised;
@@ -109,8 +109,7 @@ static void keep(tg_error **list, size_t *n, tg_error *e)
  * MemoryError whose context is raised, so the original is never lost; the
  * handlers that already ran stay run.
  */
-tg_error *tg_except(tg_error *raised, const tg_except_clause *clauses,
-                    size_t n)
+tg_error *tg_except(tg_error *raised, const tg_except_clause *clauses, size_t n)
 {
     if (!raised)
         return NULL;

@@ -226,8 +226,8 @@ static void format_only(render *r, const tg_error *e)
             r->oom = true;
             return;
         }
-        snprintf(line, size, "%s: %s (%zu sub-exception%s)", name,
-                 e->message, n, n > 1 ? "s" : "");
+        snprintf(line, size, "%s: %s (%zu sub-exception%s)", name, e->message,
+                 n, n > 1 ? "s" : "");
         emit(r, line);
         tg__free(line);
     } else if (e->message[0]) {
@@ -325,8 +325,8 @@ static void format_node(render *r, const node *top)
         else
             format_group(r, nd);
         if (n > 0)
-            emit(r, chain[n - 1]->cause == nd ? cause_message
-                                              : context_message);
+            emit(r,
+                 chain[n - 1]->cause == nd ? cause_message : context_message);
     }
     tg__free(chain);
 }

@@ -16,11 +16,10 @@ const tg_error_type *tg__error_group_type(tg_error *const *errs, size_t n)
     return &TG_ExceptionGroup;
 }
 
-tg_error *tg__error_group_make(const char *msg, tg_error *const *errs,
-                               size_t n)
+tg_error *tg__error_group_make(const char *msg, tg_error *const *errs, size_t n)
 {
-    tg_error *g = tg__error_alloc(tg__error_group_type(errs, n), msg,
-                                  strlen(msg), n, 0);
+    tg_error *g =
+        tg__error_alloc(tg__error_group_type(errs, n), msg, strlen(msg), n, 0);
     if (!g)
         return NULL;
     const tg_error_type **types = tg__member_types(g);

@@ -23,40 +23,40 @@ struct tg_error {
     uint32_t depth;            /* group nesting below: 0 for a leaf; sizes
                                 * the explicit stacks of the walks */
     int line;
-    bool suppress_context;     /* set by tg_error_from, as "from" does */
-    bool held;                 /* has been a member, cause or context: only
-                                * then can a new link close a cycle */
-    bool owns_some;            /* a split part with owned members (most
-                                * parts of leaves own none: skip the bitmap) */
-    tg_error **members;        /* groups only, same block; followed there by
-                                * the members' types (see tg__member_types)
-                                * and, for a split part, its bitmap */
-    const char *message;       /* in the same block as the struct, or static */
-    const char *file;          /* from __FILE__: static storage, may be NULL */
-    tg_error *cause;           /* owned, may be NULL */
-    tg_error *context;         /* owned, may be NULL */
-    tg_error *pin;             /* a split part: the group it was split from
-                                * (owned).  The part owns only the members
-                                * the split made for it (flagged in a bitmap
-                                * after the members) and borrows the rest,
-                                * which pin keeps alive: so neither the split
-                                * nor the release touches a leaf's count. */
-    char **notes;              /* each note its own allocation */
+    bool suppress_context; /* set by tg_error_from, as "from" does */
+    bool held;             /* has been a member, cause or context: only
+                            * then can a new link close a cycle */
+    bool owns_some;        /* a split part with owned members (most
+                            * parts of leaves own none: skip the bitmap) */
+    tg_error **members;    /* groups only, same block; followed there by
+                            * the members' types (see tg__member_types)
+                            * and, for a split part, its bitmap */
+    const char *message;   /* in the same block as the struct, or static */
+    const char *file;      /* from __FILE__: static storage, may be NULL */
+    tg_error *cause;       /* owned, may be NULL */
+    tg_error *context;     /* owned, may be NULL */
+    tg_error *pin;         /* a split part: the group it was split from
+                            * (owned).  The part owns only the members
+                            * the split made for it (flagged in a bitmap
+                            * after the members) and borrows the rest,
+                            * which pin keeps alive: so neither the split
+                            * nor the release touches a leaf's count. */
+    char **notes;          /* each note its own allocation */
     uint32_t n_notes, cap_notes;
-    uint64_t origin;           /* a split part: the id of the group it was
-                                * derived from (transitively); else its own
-                                * id, unique in the thread */
+    uint64_t origin; /* a split part: the id of the group it was
+                      * derived from (transitively); else its own
+                      * id, unique in the thread */
     union {
-        uint64_t mark;         /* alive: the last cycle walk that saw it */
-        tg_error *next_free;   /* released: link in the free list */
+        uint64_t mark;       /* alive: the last cycle walk that saw it */
+        tg_error *next_free; /* released: link in the free list */
     } u;
 };
 
 /* Allocates an error of type with room for a msg_len-byte message,
  * n_members member pointers and their types (the caller fills them in
  * before anything can read or release the error) and extra zeroed bytes
- * after them, all in one block, so an error costs one allocation.  The message is
- * copied from msg, or left for the caller to fill in when msg is NULL.
+ * after them, all in one block, so an error costs one allocation.  The message
+ * is copied from msg, or left for the caller to fill in when msg is NULL.
  * Returns NULL on OOM; counts the error as live. */
 tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
                           size_t msg_len, size_t n_members, size_t extra);
@@ -178,8 +178,7 @@ tg_error *tg__error_oom_with_context(tg_error *g);
  * *match (and *rest) NULL and nothing leaked.  rest may be NULL when only
  * the matching part is wanted, as subgroup does.
  */
-int tg__error_split(tg_error *g, tg_match m, tg_error **match,
-                    tg_error **rest);
+int tg__error_split(tg_error *g, tg_match m, tg_error **match, tg_error **rest);
 
 /*
  * The leaves of orig that are leaves of any of keep[0..n), in orig's shape,

@@ -106,16 +106,14 @@ static int finish(split_ctx *c, const frame *f, tg_error **match,
 {
     *match = *rest = NULL;
     if (c->match.len > f->mbase) {
-        *match = tg__error_group_derive(f->g, c->root,
-                                        c->match.items + f->mbase,
-                                        c->match.len - f->mbase);
+        *match = tg__error_group_derive(
+            f->g, c->root, c->match.items + f->mbase, c->match.len - f->mbase);
         if (!*match)
             goto fail;
         c->match.len = f->mbase; /* the references moved into *match */
     }
     if (c->rest.len > f->rbase) {
-        *rest = tg__error_group_derive(f->g, c->root,
-                                       c->rest.items + f->rbase,
+        *rest = tg__error_group_derive(f->g, c->root, c->rest.items + f->rbase,
                                        c->rest.len - f->rbase);
         if (!*rest)
             goto fail;
@@ -209,8 +207,7 @@ static int run_split(split_ctx *c, tg_error *g, tg_error **match,
     return rc;
 }
 
-int tg__error_split(tg_error *g, tg_match m, tg_error **match,
-                    tg_error **rest)
+int tg__error_split(tg_error *g, tg_match m, tg_error **match, tg_error **rest)
 {
     split_ctx c = {.m = m, .want_rest = rest != NULL};
     *match = NULL;
@@ -247,8 +244,7 @@ int tg__error_project(tg_error *orig, tg_error *const *keep, size_t n,
  * references or NULL.  On OOM *match is NULL and *rest a MemoryError whose
  * context is g, so the caller still holds everything it had.
  */
-void tg_error_split(tg_error *g, tg_match m, tg_error **match,
-                    tg_error **rest)
+void tg_error_split(tg_error *g, tg_match m, tg_error **match, tg_error **rest)
 {
     tg_error *mm, *rr;
     if (tg__error_split(g, m, &mm, &rr) < 0) {

@@ -278,8 +278,7 @@ static void test_error_null_accessors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_error_new_message_and_location,
-                                  no_leak),
+        cmocka_unit_test_teardown(test_error_new_message_and_location, no_leak),
         cmocka_unit_test_teardown(test_error_new_at_explicit_place, no_leak),
         cmocka_unit_test_teardown(test_error_new_long_message, no_leak),
         cmocka_unit_test_teardown(test_error_new_null_type_is_type_error,
@@ -291,11 +290,9 @@ int main(void)
                                   no_leak),
         cmocka_unit_test_teardown(test_error_from_null_suppresses_context,
                                   no_leak),
-        cmocka_unit_test_teardown(test_error_context_set_and_replace,
-                                  no_leak),
+        cmocka_unit_test_teardown(test_error_context_set_and_replace, no_leak),
         cmocka_unit_test_teardown(test_error_links_refuse_cycles, no_leak),
-        cmocka_unit_test_teardown(test_error_refcount_and_live_count,
-                                  no_leak),
+        cmocka_unit_test_teardown(test_error_refcount_and_live_count, no_leak),
         cmocka_unit_test_teardown(test_error_links_are_released, no_leak),
         cmocka_unit_test_teardown(test_error_long_chain_release_is_iterative,
                                   no_leak),

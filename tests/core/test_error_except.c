@@ -93,9 +93,9 @@ static void split_test(tg_error *exc, tg_match m, const char *match_tpl,
 static void test_error_except_no_match_single_type(void **st)
 {
     (void)st;
-    split_test(G("test1", 2, V("V"), T("T")), TG_MATCH_TYPE(TG_KeyError),
-               NULL, "ExceptionGroup('test1', [ValueError('V'), "
-                     "TypeError('T')])");
+    split_test(G("test1", 2, V("V"), T("T")), TG_MATCH_TYPE(TG_KeyError), NULL,
+               "ExceptionGroup('test1', [ValueError('V'), "
+               "TypeError('T')])");
 }
 
 static void test_error_except_match_single_type(void **st)
@@ -118,25 +118,25 @@ static void test_error_except_match_single_type_partial_match(void **st)
 static void test_error_except_match_single_type_nested(void **st)
 {
     (void)st;
-    split_test(G("g1", 3, V("V1"), OS("OS1"),
-                 G("g2", 3, OS("OS2"), V("V2"), T("T"))),
-               TG_MATCH_TYPE(TG_ValueError),
-               "ExceptionGroup('g1', [ValueError('V1'), "
-               "ExceptionGroup('g2', [ValueError('V2')])])",
-               "ExceptionGroup('g1', [OSError('OS1'), "
-               "ExceptionGroup('g2', [OSError('OS2'), TypeError('T')])])");
+    split_test(
+        G("g1", 3, V("V1"), OS("OS1"), G("g2", 3, OS("OS2"), V("V2"), T("T"))),
+        TG_MATCH_TYPE(TG_ValueError),
+        "ExceptionGroup('g1', [ValueError('V1'), "
+        "ExceptionGroup('g2', [ValueError('V2')])])",
+        "ExceptionGroup('g1', [OSError('OS1'), "
+        "ExceptionGroup('g2', [OSError('OS2'), TypeError('T')])])");
 }
 
 static void test_error_except_match_type_tuple_nested(void **st)
 {
     (void)st;
-    split_test(G("h1", 3, V("V1"), OS("OS1"),
-                 G("h2", 3, OS("OS2"), V("V2"), T("T"))),
-               TG_MATCH_TYPES(&TG_ValueError, &TG_TypeError),
-               "ExceptionGroup('h1', [ValueError('V1'), "
-               "ExceptionGroup('h2', [ValueError('V2'), TypeError('T')])])",
-               "ExceptionGroup('h1', [OSError('OS1'), "
-               "ExceptionGroup('h2', [OSError('OS2')])])");
+    split_test(
+        G("h1", 3, V("V1"), OS("OS1"), G("h2", 3, OS("OS2"), V("V2"), T("T"))),
+        TG_MATCH_TYPES(&TG_ValueError, &TG_TypeError),
+        "ExceptionGroup('h1', [ValueError('V1'), "
+        "ExceptionGroup('h2', [ValueError('V2'), TypeError('T')])])",
+        "ExceptionGroup('h1', [OSError('OS1'), "
+        "ExceptionGroup('h2', [OSError('OS2')])])");
 }
 
 static void test_error_except_empty_groups_removed(void **st)
@@ -154,8 +154,7 @@ static void test_error_except_empty_groups_removed(void **st)
 static void test_error_except_singleton_groups_are_kept(void **st)
 {
     (void)st;
-    split_test(G("j1", 1, G("j2", 2, G("j3", 1, V("V1")),
-                            G("j4", 1, T("T")))),
+    split_test(G("j1", 1, G("j2", 2, G("j3", 1, V("V1")), G("j4", 1, T("T")))),
                TG_MATCH_TYPE(TG_TypeError),
                "ExceptionGroup('j1', [ExceptionGroup('j2', "
                "[ExceptionGroup('j4', [TypeError('T')])])])",
@@ -297,9 +296,8 @@ static void test_error_except_reraise_all(void **st)
     };
     tg_error *eg = G("eg", 3, T("1"), V("2"), OS("3"));
     tg_error *out = tg_except(tg_error_ref(eg), c, 2);
-    assert_repr(out,
-                "ExceptionGroup('eg', [TypeError('1'), ValueError('2'), "
-                "OSError('3')])");
+    assert_repr(out, "ExceptionGroup('eg', [TypeError('1'), ValueError('2'), "
+                     "OSError('3')])");
     /* The shape is rebuilt from the original, leaves shared. */
     for (size_t i = 0; i < 3; i++)
         assert_ptr_equal(tg_error_group_at(out, i), tg_error_group_at(eg, i));
@@ -523,8 +521,8 @@ static void test_error_except_later_clauses_see_only_the_rest(void **st)
         CLAUSE(TG_MATCH_TYPE(TG_Exception), &b),
         CLAUSE(TG_MATCH_TYPE(TG_BaseException), &c3),
     };
-    tg_error *out = tg_except(G("eg", 3, V("1"), T("2"),
-                                G("sub", 2, V("3"), CANCELLED())), c, 3);
+    tg_error *out = tg_except(
+        G("eg", 3, V("1"), T("2"), G("sub", 2, V("3"), CANCELLED())), c, 3);
     assert_null(out);
     assert_repr(a.got, "ExceptionGroup('eg', [ValueError('1'), "
                        "ExceptionGroup('sub', [ValueError('3')])])");

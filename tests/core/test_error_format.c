@@ -28,8 +28,8 @@ static tg_error *at(const char *file, int line, const tg_error_type *type,
 }
 
 /* A group made at a given place; takes ownership of the members. */
-static tg_error *group_at(const char *file, int line, const char *msg,
-                          size_t n, ...)
+static tg_error *group_at(const char *file, int line, const char *msg, size_t n,
+                          ...)
 {
     tg_error *m[32];
     va_list ap;
@@ -82,8 +82,7 @@ static void golden_path(char *out, size_t size, const char *name)
     const char *src = __FILE__;
     const char *slash = strrchr(src, '/');
     int dirlen = slash ? (int)(slash - src) : 1;
-    snprintf(out, size, "%.*s/golden/%s.txt", dirlen, slash ? src : ".",
-             name);
+    snprintf(out, size, "%.*s/golden/%s.txt", dirlen, slash ? src : ".", name);
 }
 
 /* Renders e (consumed) and compares with the golden file NAME. */
@@ -141,36 +140,34 @@ static void test_error_format_group_flat(void **state)
 {
     (void)state;
     check_golden("group_flat",
-                 group_at("group.c", 120, "unhandled errors in a TaskGroup",
-                          2, at("send.c", 42, &TG_ValueError, "bad value"),
+                 group_at("group.c", 120, "unhandled errors in a TaskGroup", 2,
+                          at("send.c", 42, &TG_ValueError, "bad value"),
                           at("parse.c", 9, &TG_TypeError, "wrong type")));
 }
 
 static void test_error_format_group_nested(void **state)
 {
     (void)state;
-    tg_error *inner =
-        noted(group_at("group.c", 80, "inner", 2,
-                       at("a.c", 1, &TG_ValueError, "a"),
-                       at("b.c", 2, &TG_TypeError, "b")),
-              1, "inner note");
+    tg_error *inner = noted(group_at("group.c", 80, "inner", 2,
+                                     at("a.c", 1, &TG_ValueError, "a"),
+                                     at("b.c", 2, &TG_TypeError, "b")),
+                            1, "inner note");
     check_golden("group_nested",
                  group_at("group.c", 120, "outer", 3, inner,
                           at("k.c", 3, &TG_KeyError, "k"),
                           group_at("group.c", 90, "last", 1,
-                                   at("disk.c", 4, &TG_OSError,
-                                      "disk full"))));
+                                   at("disk.c", 4, &TG_OSError, "disk full"))));
 }
 
 static void test_error_format_cause_chain(void **state)
 {
     (void)state;
     tg_error *closed = at("sock.c", 10, &TG_OSError, "socket closed");
-    tg_error *reset = linked(at("net.c", 20, &TG_ConnectionError, "reset"),
-                             closed, NULL);
-    check_golden("cause_chain",
-                 linked(at("send.c", 30, &TG_RuntimeError, "send failed"),
-                        reset, NULL));
+    tg_error *reset =
+        linked(at("net.c", 20, &TG_ConnectionError, "reset"), closed, NULL);
+    check_golden(
+        "cause_chain",
+        linked(at("send.c", 30, &TG_RuntimeError, "send failed"), reset, NULL));
 }
 
 static void test_error_format_context_chain(void **state)
@@ -179,31 +176,29 @@ static void test_error_format_context_chain(void **state)
     check_golden("context_chain",
                  linked(at("clean.c", 5, &TG_TypeError, "while cleaning up"),
                         NULL,
-                        at("work.c", 50, &TG_ValueError,
-                           "original problem")));
+                        at("work.c", 50, &TG_ValueError, "original problem")));
 }
 
 static void test_error_format_group_member_chains(void **state)
 {
     (void)state;
-    check_golden(
-        "group_member_chains",
-        group_at("group.c", 1, "eg", 2,
-                 linked(at("a.c", 1, &TG_ValueError, "with cause"),
-                        at("r.c", 2, &TG_KeyError, "root"), NULL),
-                 linked(at("b.c", 3, &TG_TypeError, "with context"), NULL,
-                        at("c.c", 4, &TG_OSError, "ctx"))));
+    check_golden("group_member_chains",
+                 group_at("group.c", 1, "eg", 2,
+                          linked(at("a.c", 1, &TG_ValueError, "with cause"),
+                                 at("r.c", 2, &TG_KeyError, "root"), NULL),
+                          linked(at("b.c", 3, &TG_TypeError, "with context"),
+                                 NULL, at("c.c", 4, &TG_OSError, "ctx"))));
 }
 
 static void test_error_format_group_cause(void **state)
 {
     (void)state;
-    tg_error *cg = group_at("g.c", 1, "cg", 1, at("t.c", 2, &TG_TypeError,
-                                                  "t"));
-    check_golden("group_cause",
-                 linked(group_at("g.c", 3, "g2", 1,
-                                 at("x.c", 4, &TG_ValueError, "x")),
-                        cg, NULL));
+    tg_error *cg =
+        group_at("g.c", 1, "cg", 1, at("t.c", 2, &TG_TypeError, "t"));
+    check_golden(
+        "group_cause",
+        linked(group_at("g.c", 3, "g2", 1, at("x.c", 4, &TG_ValueError, "x")),
+               cg, NULL));
 }
 
 static void test_error_format_group_width_limit(void **state)
@@ -233,27 +228,25 @@ static void test_error_format_group_depth_limit(void **state)
 static void test_error_format_multiline_message(void **state)
 {
     (void)state;
-    check_golden("multiline_message",
-                 group_at("g.c", 1, "eg", 1,
-                          at("m.c", 2, &TG_ValueError,
-                             "first line\nsecond line")));
+    check_golden("multiline_message", group_at("g.c", 1, "eg", 1,
+                                               at("m.c", 2, &TG_ValueError,
+                                                  "first line\nsecond line")));
 }
 
 static void test_error_format_base_group(void **state)
 {
     (void)state;
-    check_golden("base_group",
-                 group_at("g.c", 1, "b", 2,
-                          at("task.c", 2, &TG_CancelledError, ""),
-                          at("v.c", 3, &TG_ValueError, "v")));
+    check_golden("base_group", group_at("g.c", 1, "b", 2,
+                                        at("task.c", 2, &TG_CancelledError, ""),
+                                        at("v.c", 3, &TG_ValueError, "v")));
 }
 
 static void test_error_format_seen_context_skipped(void **state)
 {
     (void)state;
     tg_error *shared = at("s.c", 1, &TG_ValueError, "shared");
-    tg_error *t = linked(at("t.c", 2, &TG_TypeError, "t"), NULL,
-                         tg_error_ref(shared));
+    tg_error *t =
+        linked(at("t.c", 2, &TG_TypeError, "t"), NULL, tg_error_ref(shared));
     check_golden("seen_context_skipped",
                  group_at("g.c", 3, "eg", 2, shared, t));
 }
@@ -271,9 +264,9 @@ static void test_error_format_except_star_result(void **state)
     tg_except_clause c[] = {
         {TG_MATCH_TYPE(TG_OSError), raise_type_error, NULL},
     };
-    tg_error *eg = group_at("group.c", 12, "eg", 2,
-                            at("v.c", 1, &TG_ValueError, "1"),
-                            at("o.c", 2, &TG_OSError, "2"));
+    tg_error *eg =
+        group_at("group.c", 12, "eg", 2, at("v.c", 1, &TG_ValueError, "1"),
+                 at("o.c", 2, &TG_OSError, "2"));
     check_golden("except_star_result", tg_except(eg, c, 1));
 }
 
@@ -292,8 +285,8 @@ static void test_error_format_no_location(void **state)
 static void test_error_format_location_is_basename(void **state)
 {
     (void)state;
-    tg_error *e = tg_error_new_at("/tmp/sandbox/ex/05/send.c", 42,
-                                  &TG_ValueError, "x");
+    tg_error *e =
+        tg_error_new_at("/tmp/sandbox/ex/05/send.c", 42, &TG_ValueError, "x");
     char *s = tg_error_format(e);
     assert_string_equal(s, "ValueError: x\n  at send.c:42\n");
     free(s);
@@ -320,8 +313,8 @@ static void test_error_format_macro_records_this_file(void **state)
     int line = __LINE__ - 1;
     char *s = tg_error_format(e);
     char want[128];
-    snprintf(want, sizeof want, "ValueError: here\n  at test_error_format.c:%d\n",
-             line);
+    snprintf(want, sizeof want,
+             "ValueError: here\n  at test_error_format.c:%d\n", line);
     assert_string_equal(s, want);
     free(s);
     tg_error_unref(e);
@@ -340,34 +333,28 @@ int main(void)
         cmocka_unit_test_teardown(test_error_format_leaf, check_no_leak),
         cmocka_unit_test_teardown(test_error_format_leaf_empty_message,
                                   check_no_leak),
-        cmocka_unit_test_teardown(test_error_format_leaf_notes,
-                                  check_no_leak),
-        cmocka_unit_test_teardown(test_error_format_group_flat,
-                                  check_no_leak),
+        cmocka_unit_test_teardown(test_error_format_leaf_notes, check_no_leak),
+        cmocka_unit_test_teardown(test_error_format_group_flat, check_no_leak),
         cmocka_unit_test_teardown(test_error_format_group_nested,
                                   check_no_leak),
-        cmocka_unit_test_teardown(test_error_format_cause_chain,
-                                  check_no_leak),
+        cmocka_unit_test_teardown(test_error_format_cause_chain, check_no_leak),
         cmocka_unit_test_teardown(test_error_format_context_chain,
                                   check_no_leak),
         cmocka_unit_test_teardown(test_error_format_group_member_chains,
                                   check_no_leak),
-        cmocka_unit_test_teardown(test_error_format_group_cause,
-                                  check_no_leak),
+        cmocka_unit_test_teardown(test_error_format_group_cause, check_no_leak),
         cmocka_unit_test_teardown(test_error_format_group_width_limit,
                                   check_no_leak),
         cmocka_unit_test_teardown(test_error_format_group_depth_limit,
                                   check_no_leak),
         cmocka_unit_test_teardown(test_error_format_multiline_message,
                                   check_no_leak),
-        cmocka_unit_test_teardown(test_error_format_base_group,
-                                  check_no_leak),
+        cmocka_unit_test_teardown(test_error_format_base_group, check_no_leak),
         cmocka_unit_test_teardown(test_error_format_seen_context_skipped,
                                   check_no_leak),
         cmocka_unit_test_teardown(test_error_format_except_star_result,
                                   check_no_leak),
-        cmocka_unit_test_teardown(test_error_format_no_location,
-                                  check_no_leak),
+        cmocka_unit_test_teardown(test_error_format_no_location, check_no_leak),
         cmocka_unit_test_teardown(test_error_format_location_is_basename,
                                   check_no_leak),
         cmocka_unit_test_teardown(test_error_format_static_and_null,

@@ -135,8 +135,7 @@ static void test_error_group_leaf_generator(void **state)
 {
     (void)state;
     tg_error *g = G("top", 3, V("a"),
-                    G("mid", 2, T("b"), G("low", 2, V("c"), K("d"))),
-                    T("e"));
+                    G("mid", 2, T("b"), G("low", 2, V("c"), K("d"))), T("e"));
     char order[16] = "";
     tg_error_foreach_leaf(g, collect, order);
     assert_string_equal(order, "abcde");
@@ -217,8 +216,8 @@ int main(void)
         cmocka_unit_test_teardown(test_error_group_basics_fields, no_leak),
         cmocka_unit_test_teardown(test_error_group_bad_construction_empty,
                                   no_leak),
-        cmocka_unit_test_teardown(
-            test_error_group_bad_construction_null_member, no_leak),
+        cmocka_unit_test_teardown(test_error_group_bad_construction_null_member,
+                                  no_leak),
         cmocka_unit_test_teardown(test_error_group_null_message_is_empty,
                                   no_leak),
         cmocka_unit_test_teardown(test_error_group_non_group_accessors,

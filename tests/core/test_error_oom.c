@@ -63,10 +63,10 @@ static void assert_repr_or_oom(const tg_error *e, const char *want)
 
 static tg_error *nested(void)
 {
-    tg_error *eg = G("top", 3, V("a"),
-                     noted(G("mid", 2, T("b"), G("low", 2, V("c"), K("d"))),
-                           2, "n1", "n2"),
-                     T("e"));
+    tg_error *eg = G(
+        "top", 3, V("a"),
+        noted(G("mid", 2, T("b"), G("low", 2, V("c"), K("d"))), 2, "n1", "n2"),
+        T("e"));
     return linked(eg, K("cause"), NULL);
 }
 

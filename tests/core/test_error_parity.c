@@ -53,8 +53,8 @@ static char *show(tg_error *e, unsigned flags)
 
 static tg_error *nested3(void)
 {
-    return G("top", 3, V("a"),
-             G("mid", 2, T("b"), G("low", 2, V("c"), K("d"))), T("e"));
+    return G("top", 3, V("a"), G("mid", 2, T("b"), G("low", 2, V("c"), K("d"))),
+             T("e"));
 }
 
 /* Handlers: "pass", "raise", and "raise NEW" with the spec in ud. */
@@ -123,16 +123,16 @@ static char *split_by_type(void)
 
 static char *split_match_type_tuple_nested(void)
 {
-    return split_str(G("h1", 3, V("V1"), OS("OS1"),
-                       G("h2", 3, OS("OS2"), V("V2"), T("T"))),
-                     TG_MATCH_TYPES(&TG_ValueError, &TG_TypeError), 0);
+    return split_str(
+        G("h1", 3, V("V1"), OS("OS1"), G("h2", 3, OS("OS2"), V("V2"), T("T"))),
+        TG_MATCH_TYPES(&TG_ValueError, &TG_TypeError), 0);
 }
 
 static char *split_match_single_type_nested(void)
 {
-    return split_str(G("g1", 3, V("V1"), OS("OS1"),
-                       G("g2", 3, OS("OS2"), V("V2"), T("T"))),
-                     TG_MATCH_TYPE(TG_ValueError), 0);
+    return split_str(
+        G("g1", 3, V("V1"), OS("OS1"), G("g2", 3, OS("OS2"), V("V2"), T("T"))),
+        TG_MATCH_TYPE(TG_ValueError), 0);
 }
 
 static char *split_empty_groups_removed(void)
@@ -144,28 +144,28 @@ static char *split_empty_groups_removed(void)
 
 static char *split_singleton_groups_kept(void)
 {
-    return split_str(G("j1", 1, G("j2", 2, G("j3", 1, V("V1")),
-                                  G("j4", 1, T("T")))),
-                     TG_MATCH_TYPE(TG_TypeError), 0);
+    return split_str(
+        G("j1", 1, G("j2", 2, G("j3", 1, V("V1")), G("j4", 1, T("T")))),
+        TG_MATCH_TYPE(TG_TypeError), 0);
 }
 
 static char *split_match_supertype(void)
 {
-    return split_str(G("st", 2, CONN("io"), T("T")),
-                     TG_MATCH_TYPE(TG_OSError), 0);
+    return split_str(G("st", 2, CONN("io"), T("T")), TG_MATCH_TYPE(TG_OSError),
+                     0);
 }
 
 static char *split_no_match(void)
 {
-    return split_str(G("test1", 2, V("V"), T("T")),
-                     TG_MATCH_TYPE(TG_KeyError), 0);
+    return split_str(G("test1", 2, V("V"), T("T")), TG_MATCH_TYPE(TG_KeyError),
+                     0);
 }
 
 static char *split_by_predicate_on_leaves(void)
 {
-    return split_str(G("eg", 3, V("x1"), T("y1"),
-                       G("sub", 2, K("x2"), V("y2"))),
-                     TG_MATCH_PRED(starts_with_x, NULL), 0);
+    return split_str(
+        G("eg", 3, V("x1"), T("y1"), G("sub", 2, K("x2"), V("y2"))),
+        TG_MATCH_PRED(starts_with_x, NULL), 0);
 }
 
 static char *split_predicate_takes_subgroup_whole(void)
@@ -199,10 +199,9 @@ static char *split_exception_in_base_group(void)
 
 static char *split_keeps_notes(void)
 {
-    tg_error *eg = noted(G("eg", 3, V("a"),
-                           noted(G("sub", 2, T("b"), V("c")), 1, "s1"),
-                           T("d")),
-                         2, "n1", "n2");
+    tg_error *eg = noted(
+        G("eg", 3, V("a"), noted(G("sub", 2, T("b"), V("c")), 1, "s1"), T("d")),
+        2, "n1", "n2");
     return split_str(eg, TG_MATCH_TYPE(TG_ValueError), 0);
 }
 
@@ -223,8 +222,7 @@ static char *subgroup_nested(void)
 static char *subgroup_no_match(void)
 {
     tg_error *g = nested3();
-    char *s =
-        show(tg_error_subgroup(g, TG_MATCH_TYPE(TG_ConnectionError)), 0);
+    char *s = show(tg_error_subgroup(g, TG_MATCH_TYPE(TG_ConnectionError)), 0);
     tg_error_unref(g);
     return s;
 }
@@ -269,8 +267,7 @@ static char *except_raise_named(void)
     tg_except_clause c[] = {
         CLAUSE(TG_MATCH_TYPE(TG_OSError), h_raise, &spec),
     };
-    return show(tg_except(G("eg", 2, V("1"), OS("2")), c, 1),
-                ERR_REPR_LINKS);
+    return show(tg_except(G("eg", 2, V("1"), OS("2")), c, 1), ERR_REPR_LINKS);
 }
 
 static char *except_reraise_all(void)
@@ -333,8 +330,7 @@ static char *except_raise_from(void)
     tg_except_clause c[] = {
         CLAUSE(TG_MATCH_TYPE(TG_OSError), h_raise, &spec),
     };
-    return show(tg_except(G("eg", 2, V("1"), OS("2")), c, 1),
-                ERR_REPR_LINKS);
+    return show(tg_except(G("eg", 2, V("1"), OS("2")), c, 1), ERR_REPR_LINKS);
 }
 
 static char *except_raise_handle_all_raise_one(void)
@@ -387,8 +383,7 @@ static char *except_notes_kept_on_rest(void)
     tg_except_clause c[] = {
         CLAUSE(TG_MATCH_TYPE(TG_ValueError), h_pass, NULL),
     };
-    return show(tg_except(noted(G("eg", 2, V("a"), T("b")), 1, "n"), c, 1),
-                0);
+    return show(tg_except(noted(G("eg", 2, V("a"), T("b")), 1, "n"), c, 1), 0);
 }
 
 static char *except_handler_raises_group(void)
@@ -427,13 +422,15 @@ typedef struct parity_case {
 } parity_case;
 
 /* verify.py finds the rows by this macro: keep one per scenario. */
-#define PARITY(NAME, EXPECTED) {#NAME, NAME, EXPECTED}
+#define PARITY(NAME, EXPECTED)                                                 \
+    {                                                                          \
+#NAME, NAME, EXPECTED                                                  \
+    }
 
 static const parity_case cases[] = {
-    PARITY(split_by_type,
-           "match=ExceptionGroup('eg', [ValueError('a'),"
-           " ValueError('c')]); rest=ExceptionGroup('eg',"
-           " [TypeError('b')])"),
+    PARITY(split_by_type, "match=ExceptionGroup('eg', [ValueError('a'),"
+                          " ValueError('c')]); rest=ExceptionGroup('eg',"
+                          " [TypeError('b')])"),
     PARITY(split_match_type_tuple_nested,
            "match=ExceptionGroup('h1', [ValueError('V1'),"
            " ExceptionGroup('h2', [ValueError('V2'), TypeError('T')])]);"
@@ -498,28 +495,22 @@ static const parity_case cases[] = {
            " suppress_context=True); rest=ExceptionGroup('eg',"
            " [TypeError('b')], cause=KeyError('root'),"
            " context=OSError('ctx'), suppress_context=True)"),
-    PARITY(subgroup_nested,
-           "ExceptionGroup('top', [ExceptionGroup('mid',"
-           " [TypeError('b')]), TypeError('e')])"),
-    PARITY(subgroup_no_match,
-           "None"),
+    PARITY(subgroup_nested, "ExceptionGroup('top', [ExceptionGroup('mid',"
+                            " [TypeError('b')]), TypeError('e')])"),
+    PARITY(subgroup_no_match, "None"),
     PARITY(subgroup_predicate_every_leaf,
            "ExceptionGroup('top', [ValueError('a'), ExceptionGroup('mid',"
            " [TypeError('b'), ExceptionGroup('low', [ValueError('c'),"
            " KeyError('d')])]), TypeError('e')])"),
-    PARITY(group_new_picks_type,
-           "ExceptionGroup('x', [ValueError('v')]);"
-           " BaseExceptionGroup('y', [ValueError('v'),"
-           " CancelledError('')])"),
-    PARITY(except_two_clauses_rest,
-           "ExceptionGroup('eg', [KeyError('c')])"),
-    PARITY(except_three_clauses_all_handled,
-           "None"),
-    PARITY(except_raise_named,
-           "ExceptionGroup('', [TypeError('3',"
-           " context=ExceptionGroup('eg', [OSError('2')],"
-           " suppress_context=True)), ExceptionGroup('eg',"
-           " [ValueError('1')], suppress_context=True)])"),
+    PARITY(group_new_picks_type, "ExceptionGroup('x', [ValueError('v')]);"
+                                 " BaseExceptionGroup('y', [ValueError('v'),"
+                                 " CancelledError('')])"),
+    PARITY(except_two_clauses_rest, "ExceptionGroup('eg', [KeyError('c')])"),
+    PARITY(except_three_clauses_all_handled, "None"),
+    PARITY(except_raise_named, "ExceptionGroup('', [TypeError('3',"
+                               " context=ExceptionGroup('eg', [OSError('2')],"
+                               " suppress_context=True)), ExceptionGroup('eg',"
+                               " [ValueError('1')], suppress_context=True)])"),
     PARITY(except_reraise_all,
            "ExceptionGroup('eg', [TypeError('1'), ValueError('2'),"
            " OSError('3')])"),
@@ -527,8 +518,7 @@ static const parity_case cases[] = {
            "ExceptionGroup('eg', [TypeError('1'), OSError('3')])"),
     PARITY(except_reraise_plain_exception,
            "ExceptionGroup('', [ValueError('42')])"),
-    PARITY(except_plain_exception_not_matched,
-           "ValueError('V')"),
+    PARITY(except_plain_exception_not_matched, "ValueError('V')"),
     PARITY(except_plain_exception_raises_new,
            "TypeError('t', context=ExceptionGroup('', [ValueError('v')]))"),
     PARITY(except_raise_handle_all_raise_two,
@@ -563,8 +553,7 @@ static const parity_case cases[] = {
     PARITY(except_handler_raises_group,
            "ExceptionGroup('', [ExceptionGroup('inner', [KeyError('k')]),"
            " ExceptionGroup('eg', [TypeError('b')])])"),
-    PARITY(except_first_match_wins,
-           "None"),
+    PARITY(except_first_match_wins, "None"),
     PARITY(except_whole_match_reraise,
            "ExceptionGroup('eg', [ValueError('a'), TypeError('b')],"
            " notes=['n'], suppress_context=True)"),

@@ -65,8 +65,7 @@ static void test_error_split_basics_subgroup_by_type_passthrough(void **st)
     (void)st;
     tg_error *eg = simple_eg();
     const tg_error_type *types[] = {&TG_BaseException, &TG_Exception,
-                                    &TG_BaseExceptionGroup,
-                                    &TG_ExceptionGroup};
+                                    &TG_BaseExceptionGroup, &TG_ExceptionGroup};
     for (int i = 0; i < 4; i++) {
         tg_error *sub = tg_error_subgroup(eg, (tg_match){.type = types[i]});
         assert_ptr_equal(sub, eg);
@@ -257,14 +256,15 @@ static void test_error_split_nested_partition(void **st)
 {
     (void)st;
     /* The shape of NestedExceptionGroupSplitTest.test_split_by_type. */
-    tg_error *eg = G(
-        "msg3", 2,
-        G("msg2", 3, G("msg1", 3, V("6"), T("int"), V("7")),
-          G("msg1", 3, V("7"), T("int"), V("8")), V("8")),
-        V("7"));
+    tg_error *eg = G("msg3", 2,
+                     G("msg2", 3, G("msg1", 3, V("6"), T("int"), V("7")),
+                       G("msg1", 3, V("7"), T("int"), V("8")), V("8")),
+                     V("7"));
     const tg_match ms[] = {
-        TG_MATCH_TYPE(TG_KeyError),      TG_MATCH_TYPE(TG_BaseException),
-        TG_MATCH_TYPE(TG_ValueError),    TG_MATCH_TYPE(TG_TypeError),
+        TG_MATCH_TYPE(TG_KeyError),
+        TG_MATCH_TYPE(TG_BaseException),
+        TG_MATCH_TYPE(TG_ValueError),
+        TG_MATCH_TYPE(TG_TypeError),
         TG_MATCH_TYPES(&TG_ValueError, &TG_TypeError),
     };
     for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
@@ -412,22 +412,19 @@ int main(void)
             test_error_split_basics_split_by_type_no_match, no_leak),
         cmocka_unit_test_teardown(test_error_split_basics_split_by_type_match,
                                   no_leak),
-        cmocka_unit_test_teardown(test_error_split_leaves_are_shared,
-                                  no_leak),
+        cmocka_unit_test_teardown(test_error_split_leaves_are_shared, no_leak),
         cmocka_unit_test_teardown(test_error_split_copies_notes, no_leak),
         cmocka_unit_test_teardown(test_error_split_keeps_metadata, no_leak),
-        cmocka_unit_test_teardown(
-            test_error_split_derived_suppresses_context, no_leak),
-        cmocka_unit_test_teardown(test_error_split_nested_partition,
+        cmocka_unit_test_teardown(test_error_split_derived_suppresses_context,
                                   no_leak),
-        cmocka_unit_test_teardown(test_error_split_BaseExceptionGroup,
-                                  no_leak),
+        cmocka_unit_test_teardown(test_error_split_nested_partition, no_leak),
+        cmocka_unit_test_teardown(test_error_split_BaseExceptionGroup, no_leak),
         cmocka_unit_test_teardown(test_error_split_bare_error_is_a_leaf,
                                   no_leak),
-        cmocka_unit_test_teardown(
-            test_error_split_null_and_optional_outputs, no_leak),
-        cmocka_unit_test_teardown(
-            test_error_split_predicate_sees_group_first, no_leak),
+        cmocka_unit_test_teardown(test_error_split_null_and_optional_outputs,
+                                  no_leak),
+        cmocka_unit_test_teardown(test_error_split_predicate_sees_group_first,
+                                  no_leak),
         cmocka_unit_test_teardown(test_error_split_static_members, no_leak),
         cmocka_unit_test_teardown(test_error_split_match_test, no_leak),
     };

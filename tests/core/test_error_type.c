@@ -45,9 +45,9 @@ static void test_error_type_hierarchy_as_python(void **state)
     (void)state;
     /* Every built-in is a BaseException; only BaseException has no base. */
     const tg_error_type *all[] = {
-        &TG_Exception,     &TG_CancelledError,     &TG_TimeoutError,
-        &TG_ValueError,    &TG_TypeError,          &TG_KeyError,
-        &TG_RuntimeError,  &TG_MemoryError,        &TG_OSError,
+        &TG_Exception,       &TG_CancelledError,     &TG_TimeoutError,
+        &TG_ValueError,      &TG_TypeError,          &TG_KeyError,
+        &TG_RuntimeError,    &TG_MemoryError,        &TG_OSError,
         &TG_ConnectionError, &TG_BaseExceptionGroup, &TG_ExceptionGroup,
     };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
