@@ -433,9 +433,11 @@ static void push_jail_args(strvec *sv, const sandbox_caps *caps,
         pushf(sv, "--gid=%lu", (unsigned long)sandbox_gid(spec));
     }
     if (spec->sanitizers) {
-        /* Shadow reserve + budget + an allocator slack of a quarter. */
+        /* Shadow reserve + budget + slack: the allocator's size classes
+         * and quarantine, and room for the runtime to still print its
+         * report (LeakSanitizer allocates) once malloc has said no. */
         uint64_t data = spec->asan_reserve + spec->memory_bytes +
-                        spec->memory_bytes / 4 + 64 * MIB;
+                        spec->memory_bytes / 2 + 128 * MIB;
         pushf(sv, "--data=%llu", (unsigned long long)data);
         if (spec->leak_check)
             push(sv, "--allow-lsan");

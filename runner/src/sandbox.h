@@ -138,24 +138,25 @@ int sandbox_measure_asan(const char *cc, uint64_t *bytes, char *why,
  * looked up in /usr/bin:/bin inside) in the sandbox described by spec:
  *
  *   bwrap --unshare-{ipc,pid,net,uts,cgroup-try} --as-pid-1
- *         --die-with-parent --new-session --clearenv --setenv ... --ro-bind
- * /usr /usr
- *         [/bin /lib* /sbin as on the host] [/etc/alternatives,
- *         /etc/ld.so.cache] --proc /proc --dev /dev [size-limited /tmp and
- *         /dev/shm] --bind WORKDIR /work [ro binds] --remount-ro /
- *         --chdir /work -- /run/lab-jail --mode ... --init --wall MS
- *         -- cmd...
+ *         --die-with-parent --new-session --clearenv --setenv ...
+ *         --ro-bind /usr /usr [/bin /lib* /sbin as on the host]
+ *         [/etc/alternatives, /etc/ld.so.cache] --proc /proc --dev /dev
+ *         [size-limited /tmp and /dev/shm] --bind WORKDIR /work
+ *         [ro binds] --remount-ro / --chdir /work
+ *         -- /run/lab-jail --mode ... --init --wall MS -- cmd...
  *
  * lab-jail is the pid namespace's init: when cmd ends, or after
- * spec->wall_ms, it kills everything left in the namespace, and bubblewrap
- * exits only after that (see sandbox_timeout_ms for the runner's timeout).
- * As root, no user namespace is made and bubblewrap keeps only
- * CAP_SETUID/CAP_SETGID, which lab-jail spends on dropping to spec->uid
- * (RLIMIT_NPROC is ignored for root).  Memory: RLIMIT_AS =
- * memory_bytes without sanitizers; with them, RLIMIT_DATA = asan_reserve +
- * memory_bytes + slack, plus ASAN_OPTIONS soft/hard RSS limits and
- * allocator_may_return_null=1, so a balloon gets NULL from malloc or is
- * stopped by the runtime before the kernel limit.
+ * spec->wall_ms, it exits, the kernel kills everything left in the
+ * namespace, and bubblewrap exits only after that (see sandbox_timeout_ms
+ * for the runner's own timeout).  As root, no user namespace is made and
+ * bubblewrap keeps only CAP_SETUID/CAP_SETGID, which lab-jail spends on
+ * dropping to spec->uid (RLIMIT_NPROC is ignored for root).
+ *
+ * Memory: without sanitizers, RLIMIT_AS = memory_bytes.  With them
+ * (RLIMIT_AS would stop ASan from reserving its shadow), RLIMIT_DATA =
+ * asan_reserve + memory_bytes * 3/2 + 128 MiB, plus ASAN_OPTIONS
+ * allocator_may_return_null=1, a soft RSS limit (malloc returns NULL
+ * past about memory_bytes) and a hard one (the runtime stops the run).
  *
  * When caps->bwrap_ok is false: in learner mode, or with
  * spec->unsafe_no_bwrap, the argv is "env -i -C WORKDIR VARS... lab-jail
