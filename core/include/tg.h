@@ -444,6 +444,26 @@ tg_error *tg_process_run(const tg_process_spec *spec,
                          tg_process_result *res) TG_WARN_UNUSED;
 void tg_process_result_free(tg_process_result *res);
 
+/*
+ * Reads a whole file through libuv's thread pool, as a suspension point.
+ * Returns NULL and sets *data (malloc'd, NUL-terminated; free() it) and
+ * *len; an OSError (ENOENT, EISDIR, ...) or a ValueError when the file is
+ * larger than max bytes (0: no limit); or CancelledError.
+ */
+tg_error *tg_read_file(const char *path, size_t max, char **data,
+                       size_t *len) TG_WARN_UNUSED;
+
+/*
+ * Waits until the file at path changes: written, created, or replaced by a
+ * rename (as editors save), as a suspension point.  Events closer together
+ * than debounce_ms are merged: it returns debounce_ms after the last one.
+ * Watches the file's directory, so the file may not exist yet.  Returns
+ * NULL, an OSError when the directory cannot be watched, or
+ * CancelledError.
+ */
+tg_error *tg_watch_file(const char *path, uint64_t debounce_ms)
+    TG_WARN_UNUSED;
+
 /* Runtime counters, for tests and leak reports. */
 typedef struct tg_stats {
     uint64_t tasks_spawned;
