@@ -16,7 +16,9 @@
  * exits with 125 and a "lab-jail: error:" line; 126 and 127 mean the program
  * could not be executed or found.  It never runs the program unprotected.
  * With --init (under bubblewrap --as-pid-1) it first forks: the child does
- * all of the above, the parent stays as the namespace's init (init.c).
+ * all of the above, the parent stays as the namespace's init (init.c) and
+ * exits with the program's status, 128 + N for a death by signal N, or 124
+ * when --wall ran out.
  */
 #include "jail.h"
 

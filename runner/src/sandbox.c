@@ -309,8 +309,12 @@ int sandbox_probe(sandbox_caps *caps, bool refresh, char *why, size_t whylen)
         cached = true;
     }
     *caps = cached_caps;
-    if (cached_rc != 0)
-        say(why, whylen, "%s", cached_why + strlen("lab: error: "));
+    if (cached_rc != 0) {
+        const char *msg = cached_why;
+        if (strncmp(msg, "lab: error: ", 12) == 0)
+            msg += 12; /* say() adds it back */
+        say(why, whylen, "%s", msg[0] ? msg : "no usable sandbox");
+    }
     return cached_rc;
 }
 
