@@ -17,6 +17,9 @@ typedef struct outcome {
     size_t n_raised;
     tg_error **reraised; /* re-raised matches, then the unhandled rest */
     size_t n_reraised;
+    tg_error **handled; /* the other matches, kept until the end so that
+                         * the latest one can be a context */
+    size_t n_handled;
 } outcome;
 
 static void outcome_release(outcome *o)
@@ -25,8 +28,11 @@ static void outcome_release(outcome *o)
         tg_error_unref(o->raised[i]);
     for (size_t i = 0; i < o->n_reraised; i++)
         tg_error_unref(o->reraised[i]);
+    for (size_t i = 0; i < o->n_handled; i++)
+        tg_error_unref(o->handled[i]);
     tg__free(o->raised);
     tg__free(o->reraised);
+    tg__free(o->handled);
 }
 
 /* A group of the n errors with an empty message, as CPython's
@@ -102,12 +108,30 @@ static void keep(tg_error **list, size_t *n, tg_error *e)
         list[(*n)++] = e;
 }
 
+/* True when m would catch a group type, which except* refuses. */
+static bool catches_groups(tg_match m)
+{
+    if (m.type)
+        return tg_type_is(m.type, &TG_BaseExceptionGroup);
+    for (const tg_error_type *const *t = m.types; t && *t; t++)
+        if (tg_type_is(*t, &TG_BaseExceptionGroup))
+            return true;
+    return false;
+}
+
 /*
  * Runs the clauses over raised in order (see tg.h for the contract).  Takes
  * ownership of raised; returns what propagates, a new reference, or NULL
- * when everything was handled.  When memory runs out, the result is a
- * MemoryError whose context is raised, so the original is never lost; the
- * handlers that already ran stay run.
+ * when everything was handled.
+ *
+ * A clause that matches a group type (ExceptionGroup, BaseExceptionGroup)
+ * is refused as CPython refuses "except* ExceptionGroup": when the walk
+ * reaches it, a TypeError propagates instead of everything else, with
+ * CPython's context (the part the latest handler got, else raised).
+ *
+ * When memory runs out, the result is a MemoryError whose context is
+ * raised, so the original is never lost; the handlers that already ran
+ * stay run.
  */
 tg_error *tg_except(tg_error *raised, const tg_except_clause *clauses, size_t n)
 {
@@ -115,24 +139,36 @@ tg_error *tg_except(tg_error *raised, const tg_except_clause *clauses, size_t n)
         return NULL;
     /* Each clause adds at most one error, the rest adds one, and
      * prep_reraise adds the projection to raised. */
-    outcome o = {tg__calloc(n + 2, sizeof *o.raised), 0,
-                 tg__calloc(n + 2, sizeof *o.reraised), 0};
+    outcome o = {tg__calloc(n + 2, sizeof *o.raised),   0,
+                 tg__calloc(n + 2, sizeof *o.reraised), 0,
+                 tg__calloc(n + 1, sizeof *o.handled),  0};
     tg_error *exc = tg_error_ref(raised); /* not yet handled */
+    tg_error *last = NULL; /* the latest part a handler got (borrowed) */
     tg_error *result = NULL;
-    int rc = o.raised && o.reraised ? 0 : -1;
-    for (size_t i = 0; i < n && exc && rc == 0; i++) {
+    bool refused = false;
+    int rc = o.raised && o.reraised && o.handled ? 0 : -1;
+    /* Every clause is looked at, even after all is handled: CPython
+     * checks each clause's type as it goes. */
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (catches_groups(clauses[i].match)) {
+            refused = true;
+            break;
+        }
+        if (!exc)
+            continue;
         tg_error *match, *rest;
         rc = eg_match(exc, clauses[i].match, &match, &rest);
         if (rc < 0)
             break;
         tg_error_unref(exc);
         exc = rest;
-        if (!match || !clauses[i].handler) {
-            /* No handler behaves like a clause whose body is "pass". */
-            tg_error_unref(match);
+        if (!match)
             continue;
-        }
-        tg_error *ret = clauses[i].handler(match, clauses[i].ud);
+        /* No handler behaves like a clause whose body is "pass". */
+        tg_error *ret = clauses[i].handler
+                            ? clauses[i].handler(match, clauses[i].ud)
+                            : NULL;
+        last = match;
         if (ret == match) {
             keep(o.reraised, &o.n_reraised, match);
             continue;
@@ -140,9 +176,14 @@ tg_error *tg_except(tg_error *raised, const tg_except_clause *clauses, size_t n)
         if (ret && !tg_error_context(ret))
             tg_error_set_context(ret, tg_error_ref(match));
         keep(o.raised, &o.n_raised, ret);
-        tg_error_unref(match);
+        keep(o.handled, &o.n_handled, match);
     }
-    if (rc == 0) {
+    if (refused) {
+        result = tg_error_new_at(NULL, 0, &TG_TypeError,
+                                 "catching ExceptionGroup with except* is "
+                                 "not allowed. Use except instead.");
+        tg_error_set_context(result, tg_error_ref(last ? last : raised));
+    } else if (rc == 0) {
         keep(o.reraised, &o.n_reraised, exc);
         exc = NULL;
         rc = prep_reraise(raised, &o, &result);

@@ -413,6 +413,35 @@ static char *except_whole_match_reraise(void)
                 ERR_REPR_LINKS);
 }
 
+static char *except_star_ExceptionGroup_is_runtime_error_single(void)
+{
+    tg_except_clause c[] = {
+        CLAUSE(TG_MATCH_TYPE(TG_ExceptionGroup), h_pass, NULL),
+    };
+    return show(tg_except(G("eg", 2, V("1"), T("2")), c, 1), ERR_REPR_LINKS);
+}
+
+static char *except_star_ExceptionGroup_is_runtime_error_tuple(void)
+{
+    tg_except_clause c[] = {
+        CLAUSE(TG_MATCH_TYPES(&TG_TypeError, &TG_BaseExceptionGroup), h_pass,
+               NULL),
+    };
+    return show(tg_except(G("eg", 2, V("1"), T("2")), c, 1), ERR_REPR_LINKS);
+}
+
+static char *except_star_ExceptionGroup_after_handlers(void)
+{
+    raise_spec spec = {&TG_KeyError, "k", false};
+    tg_except_clause c[] = {
+        CLAUSE(TG_MATCH_TYPE(TG_ValueError), h_raise, &spec),
+        CLAUSE(TG_MATCH_TYPE(TG_TypeError), h_pass, NULL),
+        CLAUSE(TG_MATCH_TYPE(TG_ExceptionGroup), h_pass, NULL),
+    };
+    return show(tg_except(G("eg", 3, V("1"), T("2"), K("3")), c, 3),
+                ERR_REPR_LINKS);
+}
+
 /* ---- the table: scenario, CPython 3.11's answer ------------------------ */
 
 typedef struct parity_case {
@@ -557,6 +586,18 @@ static const parity_case cases[] = {
     PARITY(except_whole_match_reraise,
            "ExceptionGroup('eg', [ValueError('a'), TypeError('b')],"
            " notes=['n'], suppress_context=True)"),
+    PARITY(except_star_ExceptionGroup_is_runtime_error_single,
+           "TypeError('catching ExceptionGroup with except* is not allowed."
+           " Use except instead.', context=ExceptionGroup('eg',"
+           " [ValueError('1'), TypeError('2')]))"),
+    PARITY(except_star_ExceptionGroup_is_runtime_error_tuple,
+           "TypeError('catching ExceptionGroup with except* is not allowed."
+           " Use except instead.', context=ExceptionGroup('eg',"
+           " [ValueError('1'), TypeError('2')]))"),
+    PARITY(except_star_ExceptionGroup_after_handlers,
+           "TypeError('catching ExceptionGroup with except* is not allowed."
+           " Use except instead.', context=ExceptionGroup('eg',"
+           " [TypeError('2')], suppress_context=True))"),
 };
 
 static void run_case(void **state)

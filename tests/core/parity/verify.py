@@ -417,6 +417,40 @@ def except_whole_match_reraise():
     return propagated(f, links=True)
 
 
+@scenario
+def except_star_ExceptionGroup_is_runtime_error_single():
+    def f():
+        try:
+            raise EG('eg', [V('1'), T('2')])
+        except* EG:
+            pass
+    return propagated(f, links=True)
+
+
+@scenario
+def except_star_ExceptionGroup_is_runtime_error_tuple():
+    def f():
+        try:
+            raise EG('eg', [V('1'), T('2')])
+        except* (T, BEG):
+            pass
+    return propagated(f, links=True)
+
+
+@scenario
+def except_star_ExceptionGroup_after_handlers():
+    def f():
+        try:
+            raise EG('eg', [V('1'), T('2'), K('3')])
+        except* V:
+            raise K('k')
+        except* T:
+            pass
+        except* EG:
+            pass
+    return propagated(f, links=True)
+
+
 # ---- golden files ----------------------------------------------------------
 
 def golden_errors():
