@@ -137,7 +137,7 @@ $(JAIL): $(JAIL_SRC:%.c=$(BUILD)/%.o)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pkg_libs,libseccomp)
 endif
 
-$(BUILD)/tests/runner/test_%: tests/runner/test_%.c $(RUNNER_LIB_OBJ) $(LIBTG) $(TEST_SUPPORT_OBJ)
+$(BUILD)/tests/runner/test_%: tests/runner/test_%.c $(RUNNER_LIB_OBJ) $(LIBTG) $(TEST_SUPPORT_OBJ) | $(JAIL)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  TEST    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(PKGS_TEST) $(PKGS_RUNNER)) \
@@ -172,10 +172,13 @@ test-plain: $(LIBTG) $(LAB) $(JAIL) $(CORE_TESTS) $(RUNNER_TESTS)
 
 test-asan:
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/asan \
-		$(BUILD)/asan/libtg.a $(CORE_TESTS:$(BUILD)/%=$(BUILD)/asan/%)
+		$(BUILD)/asan/libtg.a $(BUILD)/asan/lab-jail \
+		$(CORE_TESTS:$(BUILD)/%=$(BUILD)/asan/%) \
+		$(RUNNER_TESTS:$(BUILD)/%=$(BUILD)/asan/%)
 	$(Q)TG_TEST_UNDER_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		sh tests/run --label asan $(CORE_TESTS:$(BUILD)/%=$(BUILD)/asan/%)
+		sh tests/run --label asan $(CORE_TESTS:$(BUILD)/%=$(BUILD)/asan/%) \
+		$(RUNNER_TESTS:$(BUILD)/%=$(BUILD)/asan/%)
 
 test-valgrind: $(CORE_TESTS)
 	$(Q)sh tests/run --label valgrind --valgrind $(CORE_TESTS)
@@ -201,22 +204,25 @@ $(BUILD)/tg.pc: core/tg.pc.in
 	@mkdir -p $(dir $@)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|0.1.0|g' $< > $@
 
-install: $(LIBTG) $(LAB) $(BUILD)/tg.pc
+install: $(LIBTG) $(LAB) $(JAIL) $(BUILD)/tg.pc
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-		$(DESTDIR)$(PREFIX)/bin
+		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/tglab
 	install -m 644 core/include/tg.h $(DESTDIR)$(PREFIX)/include/tg.h
 	install -m 644 $(LIBTG) $(DESTDIR)$(PREFIX)/lib/libtg.a
 	install -m 644 $(BUILD)/tg.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tg.pc
 	install -m 755 $(LAB) $(DESTDIR)$(PREFIX)/bin/lab
+	install -m 755 $(JAIL) $(DESTDIR)$(PREFIX)/libexec/tglab/lab-jail
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/include/tg.h $(DESTDIR)$(PREFIX)/lib/libtg.a \
-		$(DESTDIR)$(PREFIX)/lib/pkgconfig/tg.pc $(DESTDIR)$(PREFIX)/bin/lab
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig/tg.pc $(DESTDIR)$(PREFIX)/bin/lab \
+		$(DESTDIR)$(PREFIX)/libexec/tglab/lab-jail
 
 clean:
 	rm -rf $(BUILD)
 
 format:
-	clang-format -i core/include/*.h core/src/*.c runner/src/*.c tests/*/*.c
+	clang-format -i core/include/*.h core/src/*.[ch] runner/src/*.[ch] \
+		runner/jail/*.[ch] tests/*/*.c
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
