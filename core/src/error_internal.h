@@ -13,9 +13,8 @@
 
 #include "tg_internal.h"
 
-/* The fields that split and release touch for every leaf come first and
- * fit in 32 bytes, so that a leaf usually costs one cache line; the struct
- * is kept small because a 1e5-leaf group is then a cache-sized object. */
+/* The fields every walk reads come first, within 32 bytes, and the struct
+ * is kept small: a 1e5-leaf group should be a cache-sized object. */
 struct tg_error {
     const tg_error_type *type; /* is-a walks type->base */
     size_t refs;               /* 0 marks an immortal static error */
@@ -31,7 +30,8 @@ struct tg_error {
     tg_error **members;    /* groups only, same block; followed there by
                             * the members' types (see tg__member_types)
                             * and, for a split part, its bitmap */
-    const char *message;   /* in the same block as the struct, or static */
+    const char *message;   /* in the same block as the struct, static, or
+                            * (a split part) borrowed from its source */
     const char *file;      /* from __FILE__: static storage, may be NULL */
     tg_error *cause;       /* owned, may be NULL */
     tg_error *context;     /* owned, may be NULL */
@@ -55,18 +55,17 @@ struct tg_error {
 /* Allocates an error of type with room for a msg_len-byte message,
  * n_members member pointers and their types (the caller fills them in
  * before anything can read or release the error) and extra zeroed bytes
- * after them, all in one block, so an error costs one allocation.  The message
- * is copied from msg, or left for the caller to fill in when msg is NULL.
- * Returns NULL on OOM; counts the error as live. */
+ * after them, all in one block, so an error costs one allocation.  The
+ * message is copied from msg, or left for the caller to fill in when msg
+ * is NULL.  Returns NULL on OOM; counts the error as live. */
 tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
                           size_t msg_len, size_t n_members, size_t extra);
 
 /*
  * A group keeps a copy of each member's type beside the member pointers.
- * Types never change, and with the copy a split by type reads only the
- * group's own, contiguous memory: a leaf is never touched, which on a
- * 1e5-leaf group is the difference between one cache miss per leaf and
- * one per four.
+ * Types never change, and with the copy a split by type, a projection and
+ * a leaf walk read only the groups' own, contiguous blocks, never a leaf:
+ * each leaf read would be a cache miss on a big group.
  */
 static inline const tg_error_type **tg__member_types(const tg_error *g)
 {
