@@ -3,12 +3,12 @@
  * the same error group: 100 groups of 100 groups of 10 leaves (1e5 leaves,
  * three levels), ValueError and TypeError alternating, split by
  * ValueError.  Each side builds the group once, then times split plus
- * releasing both parts several times and keeps the best run.  Times are
- * the thread's CPU time, so that other work on the machine disturbs the
- * ratio less.  Prints ns
- * per leaf for each and the ratio; without python3 it prints a note and
- * skips the ratio.  Always exits 0 unless libtg itself gives a wrong
- * answer.
+ * releasing both parts several times and keeps the best run; times are
+ * the thread's CPU time, so other work on the machine disturbs them less.
+ * libtg is timed with glibc's defaults and again with heap trimming off;
+ * CPython by default and again with its cycle collector off.  Prints ns
+ * per leaf and the ratios; without python3 it prints a note and skips
+ * them.  Exits 0 unless libtg itself gives a wrong answer.
  */
 #include <malloc.h>
 #include <stdbool.h>
