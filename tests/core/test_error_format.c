@@ -103,7 +103,9 @@ static void check_golden(const char *name, tg_error *e)
     }
     char *want = read_file(path);
     if (!want)
-        print_error("missing %s (TG_UPDATE_GOLDEN=1 writes it)\n", path);
+        print_error("cannot read %s: run from the top of the tree or set "
+                    "TG_GOLDEN_DIR (TG_UPDATE_GOLDEN=1 writes it)\n",
+                    path);
     assert_non_null(want);
     if (strcmp(got, want) != 0)
         print_error("%s differs.\n--- expected\n%s--- got\n%s", path, want,
