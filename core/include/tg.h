@@ -185,10 +185,13 @@ bool tg_match_test(tg_match m, const tg_error *e);
  * and *rest the part that does not, each NULL when empty.  Conditions are
  * tested on a group before its members, so a matching subgroup is taken
  * whole; derived groups keep g's nesting, message, notes, cause and context,
- * and share the leaves.  When all of g matches, *match is g itself (a new
- * reference).  A non-group e is treated as a leaf.  Both outputs are new
- * references.  If memory runs out, *match is NULL and *rest is MemoryError
- * with g as its context (nothing is lost).
+ * and share the leaves (a part keeps its source group alive).  When the
+ * condition matches g itself, *match is g (a new reference); otherwise
+ * the parts are new groups, as in CPython, whose type follows their
+ * members and whose context is suppressed.  A non-group e is treated as a
+ * leaf.  Both outputs are new references.  If memory runs out, *match is
+ * NULL and *rest is a MemoryError with g as its context (nothing is
+ * lost).
  */
 void tg_error_split(tg_error *g, tg_match m, tg_error **match,
                     tg_error **rest);
