@@ -158,6 +158,58 @@ $(BUILD)/bench/bench_%: bench/bench_%.c $(LIBTG)
 	$(Q)$(CC) $(BASE_CFLAGS) $(CPPFLAGS) -O2 -g -o $@ $< $(ALL_LDFLAGS) \
 		$(LIBTG) $(call pkg_libs,$(PKGS_CORE)) -lm
 
+# ---- exercises: world, probe and checker --------------------------------
+# The simulated world (exercises/support) goes into libworld.a; the probe
+# driver into libprobe.a (it holds main); each exercise's scenarios into
+# build/checks/<id>.probe.o, which the runner links with the learner's
+# object:  learner.o <id>.probe.o libprobe.a libworld.a libtg.a -luv
+# -ljansson.  Each exercise's checks become a trusted program of their own,
+# build/checks/<id>.checker (cmocka + jansson, no libtg, no learner code).
+WORLD_SRC   := $(wildcard exercises/support/*.c)
+WORLD_OBJ   := $(WORLD_SRC:%.c=$(BUILD)/%.o)
+LIBWORLD    := $(BUILD)/exercises/libworld.a
+LIBPROBE    := $(BUILD)/checks/libprobe.a
+PROBE_SRC   := $(wildcard checks/*/*.probe.c)
+PROBE_OBJ   := $(PROBE_SRC:checks/%.probe.c=$(BUILD)/checks/%.probe.o)
+CHECKS_SRC  := $(wildcard checks/*/*.checks.c)
+CHECKERS    := $(CHECKS_SRC:checks/%.checks.c=$(BUILD)/checks/%.checker)
+PKGS_CHECKS := jansson cmocka
+EXERCISE_INC := -Icore/include -Iexercises/support -Ichecks/lib
+
+.PHONY: checks
+checks: $(LIBWORLD) $(LIBPROBE) $(PROBE_OBJ) $(CHECKERS)
+all: checks
+test-plain: checks
+
+$(LIBWORLD): $(WORLD_OBJ)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBPROBE): $(BUILD)/checks/lib/probe.o
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/checks/lib/%.o: checks/lib/%.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(EXERCISE_INC) $(call pkg_cflags,$(PKGS_CHECKS)) -c $< -o $@
+
+# A probe sees the exercise's own header (exercises/NN-topic/NAME.h).
+$(BUILD)/checks/%.probe.o: checks/%.probe.c
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) $(EXERCISE_INC) -Iexercises/$(dir $*) \
+		$(call pkg_cflags,$(PKGS_CHECKS)) -c $< -o $@
+
+$(BUILD)/checks/%.checker: checks/%.checks.c $(BUILD)/checks/lib/checker.o
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(EXERCISE_INC) $(call pkg_cflags,$(PKGS_CHECKS)) \
+		-o $@ $< $(BUILD)/checks/lib/checker.o $(ALL_LDFLAGS) \
+		$(call pkg_libs,$(PKGS_CHECKS))
+
 # ---- test ----------------------------------------------------------------
 # The plain suite, the same tests under ASan+UBSan (their own build tree),
 # and the core tests under valgrind.  tests/run prints "N passed, N failed".
