@@ -1,0 +1,249 @@
+/*
+ * pipeline_cache.c -- compiled learner objects, kept by content hash, so
+ * that checking the same file again (lab next after lab check, lab watch
+ * after a save that changed nothing, a class submitting the untouched
+ * starter) skips the compiler.
+ *
+ * The key is SHA-256 over everything the object depends on: the source,
+ * the compile command, the compiler's identity, and every header of the
+ * three include directories.  System headers are not hashed (they change
+ * with the compiler, whose identity is).  Entries are written under a
+ * temporary name and renamed, so a reader never sees half an object and
+ * parallel graders may share the directory.  Only successful compiles are
+ * kept, with the compiler's warnings beside them.  Any problem here just
+ * means a compile: the cache is never a reason for a check to fail.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pipeline_internal.h"
+#include "sandbox_files.h"
+
+#define MAX_OBJECT (64u << 20)
+#define MAX_DIAG (1u << 20)
+
+static void add_str(pipeline__sha256 *h, const char *s)
+{
+    pipeline__sha256_add(h, s, strlen(s) + 1);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Hashes the name and content of every *.h file directly in dir. */
+static void add_headers(pipeline__sha256 *h, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char *names[512];
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d)) && n < 512;) {
+        size_t len = strlen(e->d_name);
+        if (len > 2 && strcmp(e->d_name + len - 2, ".h") == 0)
+            if ((names[n] = strdup(e->d_name)))
+                n++;
+    }
+    closedir(d);
+    qsort(names, n, sizeof names[0], cmp_str);
+    char buf[16384];
+    for (size_t i = 0; i < n; i++) {
+        add_str(h, names[i]);
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd >= 0) {
+            for (ssize_t r; (r = read(fd, buf, sizeof buf)) > 0;)
+                pipeline__sha256_add(h, buf, (size_t)r);
+            close(fd);
+        }
+        free(names[i]);
+    }
+}
+
+/* The compiler's identity: where "cc" resolves on the host, its size and
+ * modification time (an upgrade changes them). */
+static void add_compiler(pipeline__sha256 *h, const char *cc)
+{
+    char path[PATH_MAX], real[PATH_MAX];
+    if (cc[0] == '/')
+        snprintf(path, sizeof path, "%s", cc);
+    else
+        snprintf(path, sizeof path, "/usr/bin/%s", cc);
+    struct stat st;
+    if (!realpath(path, real) || stat(real, &st) != 0) {
+        add_str(h, cc);
+        return;
+    }
+    char id[PATH_MAX + 96];
+    if (!pipeline__fmt(id, sizeof id, "%s %lld %lld.%09ld", real,
+                       (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                       st.st_mtim.tv_nsec))
+        id[0] = '\0';
+    add_str(h, id);
+}
+
+static int mkdirs(const char *path)
+{
+    char tmp[PATH_MAX];
+    if (!pipeline__fmt(tmp, sizeof tmp, "%s", path))
+        return -1;
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* Reads a whole regular file (no symlink) of at most cap bytes. */
+static char *slurp(const char *path, size_t cap, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+        (uint64_t)st.st_size > cap) {
+        close(fd);
+        return NULL;
+    }
+    char *buf = malloc((size_t)st.st_size + 1);
+    size_t got = 0;
+    while (buf && got < (size_t)st.st_size) {
+        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    close(fd);
+    if (!buf || got != (size_t)st.st_size) {
+        free(buf);
+        return NULL;
+    }
+    buf[got] = '\0';
+    *len = got;
+    return buf;
+}
+
+/* Writes data to path atomically (temporary file, then rename). */
+static int write_atomic(const char *path, const char *data, size_t len)
+{
+    char tmp[PATH_MAX + 64];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%lu", path, (long)getpid(),
+             (unsigned long)pipeline__now_ms());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    size_t put = 0;
+    while (put < len) {
+        ssize_t w = write(fd, data + put, len - put);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        put += (size_t)w;
+    }
+    if (close(fd) != 0 || put != len || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv)
+{
+    c->key[0] = '\0';
+    c->cache_hit = false;
+    if (!c->cache[0])
+        return;
+    pipeline__sha256 h;
+    pipeline__sha256_init(&h);
+    add_str(&h, "tglab-object-1");
+    for (const char *const *a = cc_argv; *a; a++)
+        add_str(&h, *a);
+    add_compiler(&h, cc_argv[0]);
+    static const int dirs[] = {PIPELINE__B_INC_TG, PIPELINE__B_INC_SUPPORT,
+                               PIPELINE__B_INC_EX};
+    for (size_t i = 0; i < 3; i++) {
+        add_str(&h, c->host[dirs[i]]);
+        if (c->host[dirs[i]][0])
+            add_headers(&h, c->host[dirs[i]]);
+    }
+    char len[32];
+    snprintf(len, sizeof len, "%zu", c->srclen);
+    add_str(&h, len);
+    pipeline__sha256_add(&h, c->src, c->srclen);
+    pipeline__sha256_hex(&h, c->key);
+
+    char obj[PATH_MAX + 80], diag[PATH_MAX + 80];
+    snprintf(obj, sizeof obj, "%s/obj/%s.o", c->cache, c->key);
+    snprintf(diag, sizeof diag, "%s/obj/%s.diag", c->cache, c->key);
+    size_t olen, dlen;
+    char *d = slurp(diag, MAX_DIAG, &dlen);
+    if (!d)
+        return;
+    char *o = slurp(obj, MAX_OBJECT, &olen);
+    if (!o || olen < 4 || memcmp(o, "\x7f" "ELF", 4) != 0) {
+        free(o);
+        free(d);
+        return;
+    }
+    char dest[PATH_MAX + 300];
+    snprintf(dest, sizeof dest, "%s/%s", c->box, c->objname);
+    int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    size_t put = 0;
+    while (fd >= 0 && put < olen) {
+        ssize_t w = write(fd, o + put, olen - put);
+        if (w <= 0)
+            break;
+        put += (size_t)w;
+    }
+    if (fd >= 0)
+        close(fd);
+    free(o);
+    if (fd < 0 || put != olen) {
+        unlink(dest);
+        free(d);
+        return;
+    }
+    c->cache_hit = true;
+    c->cache_diag = d;
+}
+
+void pipeline__cache_store(pipeline__ctx *c, const char *diag, size_t len)
+{
+    if (!c->cache[0] || !c->key[0] || c->cache_hit)
+        return;
+    char dir[PATH_MAX + 8];
+    snprintf(dir, sizeof dir, "%s/obj", c->cache);
+    if (mkdirs(dir) != 0)
+        return;
+    char *obj;
+    size_t olen;
+    char why[256];
+    if (sandbox_read_file(c->box, c->objname, MAX_OBJECT, &obj, &olen, why,
+                          sizeof why) != 0)
+        return;
+    char path[PATH_MAX + 80];
+    /* The object first: a reader needs both, and checks the diag first. */
+    snprintf(path, sizeof path, "%s/%s.o", dir, c->key);
+    if (write_atomic(path, obj, olen) == 0) {
+        snprintf(path, sizeof path, "%s/%s.diag", dir, c->key);
+        write_atomic(path, diag ? diag : "", diag ? len : 0);
+    }
+    free(obj);
+}

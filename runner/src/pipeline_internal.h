@@ -1,0 +1,274 @@
+/*
+ * pipeline_internal.h -- what the pipeline's files share: the state of one
+ * check (pipeline__ctx), text helpers, and each stage's entry point.
+ * Nothing here is for callers outside runner/src/pipeline*.c and the
+ * pipeline's tests.
+ *
+ * Error model inside the pipeline: a function that can fail internally
+ * returns a tg_error (NULL: fine) whose message is the text after
+ * "lab: error: "; CancelledError passes through untouched.  What is wrong
+ * with the learner's file is never an error: it is recorded in the result
+ * (pipeline__msg_add) and the stage says so with its return value.
+ */
+#ifndef LAB_PIPELINE_INTERNAL_H
+#define LAB_PIPELINE_INTERNAL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pipeline.h"
+#include "sandbox.h"
+#include "tg.h"
+
+/* ---- text (pipeline_text.c) ------------------------------------------- */
+
+/* A growable string; after an allocation failure it stays empty and oom. */
+typedef struct pipeline__buf {
+    char *s;
+    size_t len, cap;
+    bool oom;
+} pipeline__buf;
+
+void pipeline__buf_add(pipeline__buf *b, const char *s, size_t n);
+void pipeline__buf_puts(pipeline__buf *b, const char *s);
+void pipeline__buf_printf(pipeline__buf *b, const char *fmt, ...)
+    TG_PRINTF(2, 3);
+/* The string (the caller's), or NULL after an allocation failure. */
+char *pipeline__buf_take(pipeline__buf *b);
+void pipeline__buf_free(pipeline__buf *b);
+
+/*
+ * Copies len bytes of s as text that is safe on a terminal and in JSON:
+ * valid UTF-8 is kept, invalid bytes become "\xNN", control characters
+ * become "\xNN" too (tabs become a space; newlines are kept when
+ * keep_newlines), and beyond cap bytes of output the text is cut with
+ * "...".  Returns a malloc'd string, or NULL on OOM.
+ */
+char *pipeline__clean(const char *s, size_t len, size_t cap,
+                      bool keep_newlines);
+/* pipeline__clean of a NUL-terminated string; NULL gives NULL. */
+char *pipeline__clean_str(const char *s, size_t cap);
+
+/* snprintf into out; false when it did not fit (out is then cut). */
+bool pipeline__fmt(char *out, size_t outlen, const char *fmt, ...)
+    TG_PRINTF(3, 4);
+
+/* malloc'd printf; NULL on OOM. */
+char *pipeline__printf(const char *fmt, ...) TG_PRINTF(1, 2);
+
+/* Writes "lab: error: ..." into why. */
+void pipeline__say(char *why, size_t whylen, const char *fmt, ...)
+    TG_PRINTF(3, 4);
+
+/* A RuntimeError carrying the text of an internal failure. */
+#define pipeline__fail(...) tg_error_new(&TG_RuntimeError, __VA_ARGS__)
+
+/* Milliseconds of a monotonic clock. */
+uint64_t pipeline__now_ms(void);
+
+/* True when the errors is (or contains only) a cancellation. */
+bool pipeline__is_cancel(const tg_error *e);
+
+/* ---- the state of one check ------------------------------------------- */
+
+/* One (scenario, seed) run of the probe and how it ended. */
+typedef struct pipeline__run {
+    const char *scenario; /* borrowed from the check list */
+    uint64_t seed;
+    pipeline_run_status status;
+    int signal, exit_code;
+    char *stderr_tail; /* what the learner's code printed (cleaned) */
+    char *note;        /* why the frame is missing or bad, else NULL */
+    void *frame;       /* json_t *: the validated or synthesized frame */
+} pipeline__run;
+
+/* A check as `checker --list` names it. */
+typedef struct pipeline__listed {
+    char *name, *scenario;
+} pipeline__listed;
+
+/* Things bound read-only into the sandbox, by index. */
+enum {
+    PIPELINE__B_INC_TG,      /* core/include */
+    PIPELINE__B_INC_SUPPORT, /* exercises/support */
+    PIPELINE__B_INC_EX,      /* exercises/<topic> */
+    PIPELINE__B_PROBE_O,     /* CHECKS/<id>.probe.o */
+    PIPELINE__B_LIBPROBE,    /* libprobe.a */
+    PIPELINE__B_LIBWORLD,    /* exercises/libworld.a */
+    PIPELINE__B_LIBTG,       /* libtg.a */
+    PIPELINE__NBINDS
+};
+
+typedef struct pipeline__ctx {
+    const pipeline_opts *opts;
+    const manifest_exercise *ex;
+    pipeline_result *res;
+    sandbox_caps caps;
+    unsigned slot;       /* parallel slot: picks the sandbox uid */
+    uint64_t asan_reserve;
+
+    char checker[PATH_MAX]; /* CHECKS/<id>.checker */
+    char cache[PATH_MAX];   /* "" when caching is off */
+    /* Host paths of the binds ("" when absent) and where they appear in
+     * the sandbox (the host path again in the fallback without bwrap). */
+    char host[PIPELINE__NBINDS][PATH_MAX];
+    const char *inside[PIPELINE__NBINDS];
+    char header_rel[PATH_MAX]; /* exercises/<id>.h when it exists, else "" */
+    char header_name[256];     /* its base name */
+    const char *display[PIPELINE__NBINDS]; /* lab-relative names of binds */
+    char display_ex[300];                  /* "exercises/<topic>" */
+
+    char tmp[PATH_MAX]; /* our private directory (0700) */
+    char box[PATH_MAX]; /* tmp/box: the sandbox's /work */
+
+    char *src; /* the learner's file */
+    size_t srclen;
+    char srcname[256]; /* its name in the box: "<exercise name>.c" */
+    char objname[256];
+
+    char argbuf[4][PATH_MAX + 300]; /* strings of the compile argv */
+
+    char key[65];     /* cache key (hex SHA-256), "" when not cached */
+    bool cache_hit;   /* the box holds the cached object already */
+    char *cache_diag; /* the compiler's stderr saved with the object */
+
+    int build_rc; /* pipeline__build's answer */
+
+    pipeline__listed *listed; /* from checker --list */
+    size_t nlisted;
+    pipeline__run *runs;
+    size_t nruns;
+} pipeline__ctx;
+
+/* Adds a message to r; the strings are copied and cleaned.  Returns the
+ * message (to set line, col, source...), or NULL on OOM. */
+pipeline_msg *pipeline__msg_add(pipeline_result *r, pipeline_stage stage,
+                                pipeline_severity sev, const char *code,
+                                const char *text, const char *explain);
+
+/* ---- sandboxed steps (pipeline_exec.c) -------------------------------- */
+
+/* A spec for this check's box: the mode's limits, the slot's uid. */
+void pipeline__spec(const pipeline__ctx *c, sandbox_spec *spec,
+                    bool readonly);
+
+/* Runs cmd in the sandbox described by spec as a suspension point.
+ * Returns NULL and fills *res, or an internal error / CancelledError. */
+tg_error *pipeline__sandboxed(const pipeline__ctx *c, const sandbox_spec *spec,
+                              const char *const *cmd, size_t output_cap,
+                              tg_process_result *res);
+
+/* Runs a trusted program (the checker) as a suspension point. */
+tg_error *pipeline__trusted(const char *const *argv, uint64_t timeout_ms,
+                            size_t output_cap, tg_process_result *res);
+
+/* ---- input (pipeline_input.c) ----------------------------------------- */
+
+/*
+ * Reads the learner's file into c->src.  Returns 0 when it can be
+ * compiled, 1 when it cannot (the reason is in c->res->msgs), or an
+ * internal error through *err (OOM) with -1.
+ */
+int pipeline__input(pipeline__ctx *c, const char *path, tg_error **err);
+
+/* The learner's path as printable text (invalid bytes as \xNN). */
+char *pipeline__display_path(const char *path);
+
+/* ---- cache (pipeline_cache.c, pipeline_sha256.c) ---------------------- */
+
+typedef struct pipeline__sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    unsigned char buf[64];
+    size_t nbuf;
+} pipeline__sha256;
+
+void pipeline__sha256_init(pipeline__sha256 *s);
+void pipeline__sha256_add(pipeline__sha256 *s, const void *data, size_t n);
+void pipeline__sha256_hex(pipeline__sha256 *s, char hex[65]);
+
+/*
+ * Computes c->key from everything the object depends on (the source, the
+ * compile command, the compiler, the headers it may include).  When the
+ * cache holds it, copies the object into the box, sets c->cache_hit and
+ * c->cache_diag.  Cache problems are never fatal: the object is rebuilt.
+ */
+void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv);
+
+/* Saves the box's object and the compiler's stderr under c->key. */
+void pipeline__cache_store(pipeline__ctx *c, const char *diag, size_t len);
+
+/* ---- stages ----------------------------------------------------------- */
+
+/* The compiler's argv (NULL-ended; the caller frees the array with free()
+ * only: the strings are static or in c). */
+const char **pipeline__compile_argv(pipeline__ctx *c);
+
+/* Turns the compiler's stderr into messages; returns true when it
+ * reported an error. */
+bool pipeline__compile_report(pipeline__ctx *c, const char *text, size_t len,
+                              bool failed);
+
+/*
+ * Checks the symbol table and sections printed by `readelf -W -S -s` of
+ * the learner's object against the exercise's functions.  Records one
+ * message per problem in r.  Returns true when the object may be linked
+ * and run.  Pure: tested on canned output.
+ */
+bool pipeline__symbols_check(const char *readelf_out,
+                             const char *const *functions, size_t nfunctions,
+                             const char *objname, const char *header_text,
+                             const char *header_display, pipeline_result *r);
+
+/* The linker's argv (NULL-ended, freed with free()). */
+const char **pipeline__link_argv(const pipeline__ctx *c);
+
+/* Turns the linker's stderr into messages. */
+void pipeline__link_report(pipeline__ctx *c, const char *text, size_t len);
+
+/* Compile, symbol check and link in one sandboxed step.  Returns 0 when
+ * the probe is ready to run, 1 when a stage failed (messages in c->res),
+ * -1 with *err on an internal error or cancellation. */
+int pipeline__build(pipeline__ctx *c, tg_error **err);
+
+/* Runs `checker --list` into c->listed. */
+tg_error *pipeline__list_checks(pipeline__ctx *c);
+
+/* Runs the probe for every (scenario, seed) and fills c->runs. */
+tg_error *pipeline__probe(pipeline__ctx *c);
+
+/*
+ * Parses the probe's stdout into the runs: each run gets its validated
+ * frame, or a synthesized "bad-report" one saying why (missing, garbled,
+ * duplicate, too big).  `ended` describes how the probe process ended,
+ * for the synthesized ones.  Pure: tested on canned output.  Returns
+ * NULL or an internal error (OOM).
+ */
+tg_error *pipeline__frames_parse(const char *out, size_t len, bool truncated,
+                                 const char *ended, pipeline__run *runs,
+                                 size_t nruns);
+
+/* Runs the checker on the frames and fills c->res->checks. */
+tg_error *pipeline__verdict(pipeline__ctx *c);
+
+/*
+ * Merges verdicts (the checker's JSON array, as text) with the manifest:
+ * one pipeline_check_result per check, flaky detection, points.  Pure:
+ * tested on canned output.
+ */
+tg_error *pipeline__verdict_merge(pipeline__ctx *c, const char *json,
+                                  size_t len);
+
+/* Frees the runs and the check list of c. */
+void pipeline__runs_free(pipeline__ctx *c);
+
+/* Rejects JSON nested deeper than max_depth before jansson sees it (its
+ * parser recurses, and tasks have small stacks).  True when acceptable. */
+bool pipeline__json_depth_ok(const char *s, size_t len, int max_depth);
+
+/* Signal name for n ("SIGSEGV"), or NULL. */
+const char *pipeline__signal_name(int n);
+
+#endif /* LAB_PIPELINE_INTERNAL_H */

@@ -1,0 +1,397 @@
+/*
+ * pipeline_probe.c -- the probe stage: run the linked probe in the
+ * sandbox, read-only, once for every (scenario, seed) pair the checks
+ * need, and turn its stdout into exactly one well-formed frame per run.
+ *
+ * The probe's output is untrusted (it is a program linked with the
+ * learner's code), so every frame is size-capped, depth-checked, parsed
+ * with jansson and validated: its marker must name a run we asked for,
+ * once; its JSON must carry the same scenario and seed, a known status
+ * and observations of the right shape.  A run with no such frame -- the
+ * probe crashed, was killed, printed garbage, or sent two frames for it --
+ * gets a synthesized "bad-report" (or "timeout") frame saying so: that
+ * run's failure, never the whole check's.  The frames handed to the
+ * checker are re-serialised by us, one compact line each, so nothing the
+ * probe printed reaches the checker except through this validation.
+ *
+ * With opts->jobs > 1 the runs are split into that many probe processes
+ * (contiguous slices, one task each, one task group): hangs then time out
+ * side by side instead of one after the other.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline_internal.h"
+
+#define PROBE_OUT_CAP (32u << 20)
+#define FRAME_CAP (16u << 20)
+#define FRAME_DEPTH 256
+#define STDERR_TAIL 1500
+#define BEGIN "@@tglab-frame-begin "
+#define END "@@tglab-frame-end@@"
+
+static uint64_t run_timeout(const pipeline__ctx *c)
+{
+    uint64_t t = c->opts->run_timeout_ms ? c->opts->run_timeout_ms
+                                         : PIPELINE_RUN_TIMEOUT_MS;
+    if (c->opts->sanitizers && !c->opts->run_timeout_ms)
+        t *= 3;
+    return t;
+}
+
+static const char *status_name(pipeline_run_status s)
+{
+    switch (s) {
+    case PIPELINE_RUN_OK: return "ok";
+    case PIPELINE_RUN_CRASHED: return "crashed";
+    case PIPELINE_RUN_TIMEOUT: return "timeout";
+    case PIPELINE_RUN_BAD_REPORT: break;
+    }
+    return "bad-report";
+}
+
+static bool status_of(const char *s, pipeline_run_status *out)
+{
+    static const pipeline_run_status all[] = {
+        PIPELINE_RUN_OK, PIPELINE_RUN_CRASHED, PIPELINE_RUN_TIMEOUT,
+        PIPELINE_RUN_BAD_REPORT};
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(s, status_name(all[i])) == 0) {
+            *out = all[i];
+            return true;
+        }
+    return false;
+}
+
+/* The last lines of what the learner's code printed, cleaned. */
+static char *tail_of(const char *s)
+{
+    if (!s || !*s)
+        return NULL;
+    size_t len = strlen(s);
+    size_t start = len > STDERR_TAIL ? len - STDERR_TAIL : 0;
+    while (start > 0 && start < len && ((unsigned char)s[start] & 0xc0) == 0x80)
+        start++;
+    return pipeline__clean(s + start, len - start, STDERR_TAIL + 100, true);
+}
+
+/* Validates one frame's JSON against its run; true when it is usable. */
+static bool accept_frame(pipeline__run *run, json_t *f)
+{
+    if (!json_is_object(f))
+        return false;
+    const char *scenario = json_string_value(json_object_get(f, "scenario"));
+    json_t *seed = json_object_get(f, "seed");
+    const char *status = json_string_value(json_object_get(f, "status"));
+    json_t *sig = json_object_get(f, "signal");
+    json_t *ex = json_object_get(f, "exit");
+    json_t *err = json_object_get(f, "stderr");
+    json_t *obs = json_object_get(f, "obs");
+    pipeline_run_status st;
+    if (!scenario || strcmp(scenario, run->scenario) != 0 ||
+        !json_is_integer(seed) ||
+        (uint64_t)json_integer_value(seed) != run->seed || !status ||
+        !status_of(status, &st) || (sig && !json_is_integer(sig)) ||
+        (ex && !json_is_integer(ex)) || (err && !json_is_string(err)) ||
+        !obs || !(json_is_object(obs) || json_is_null(obs)) ||
+        (st == PIPELINE_RUN_OK && !json_is_object(obs)))
+        return false;
+    run->status = st;
+    run->signal = sig ? (int)json_integer_value(sig) : 0;
+    run->exit_code = ex ? (int)json_integer_value(ex) : 0;
+    free(run->stderr_tail);
+    run->stderr_tail = tail_of(json_string_value(err));
+    json_incref(f);
+    run->frame = f;
+    return true;
+}
+
+static pipeline__run *find_run(pipeline__run *runs, size_t n,
+                               const char *scenario, size_t slen,
+                               uint64_t seed)
+{
+    for (size_t i = 0; i < n; i++)
+        if (runs[i].seed == seed && strlen(runs[i].scenario) == slen &&
+            memcmp(runs[i].scenario, scenario, slen) == 0)
+            return &runs[i];
+    return NULL;
+}
+
+/* A frame for a run that sent none we could use. */
+static tg_error *synthesize(pipeline__run *run, pipeline_run_status st,
+                            const char *note)
+{
+    json_t *f = json_pack("{s:s, s:I, s:s, s:i, s:i, s:s, s:n}", "scenario",
+                          run->scenario, "seed", (json_int_t)run->seed,
+                          "status", status_name(st), "signal", 0, "exit", 0,
+                          "stderr", "", "obs");
+    if (!f)
+        return pipeline__fail("out of memory");
+    json_decref(run->frame);
+    run->frame = f;
+    run->status = st;
+    run->signal = 0;
+    run->exit_code = 0;
+    free(run->note);
+    run->note = note ? strdup(note) : NULL;
+    return NULL;
+}
+
+tg_error *pipeline__frames_parse(const char *out, size_t len, bool truncated,
+                                 const char *ended, pipeline__run *runs,
+                                 size_t nruns)
+{
+    bool *bad = calloc(nruns ? nruns : 1, sizeof *bad);
+    if (!bad)
+        return pipeline__fail("out of memory");
+    const char *end = out + len;
+    for (const char *p = out; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        const char *line = p;
+        p = nl ? nl + 1 : end;
+        size_t bl = strlen(BEGIN);
+        if (n < bl + 3 || memcmp(line, BEGIN, bl) != 0 ||
+            memcmp(line + n - 2, "@@", 2) != 0)
+            continue;
+        /* "<scenario>:<seed>" between the markers. */
+        const char *spec = line + bl;
+        size_t speclen = n - bl - 2;
+        const char *colon = NULL;
+        for (size_t i = speclen; i-- > 0;)
+            if (spec[i] == ':') {
+                colon = spec + i;
+                break;
+            }
+        if (!colon)
+            continue;
+        uint64_t seed = 0;
+        bool digits = colon + 1 < spec + speclen;
+        for (const char *d = colon + 1; d < spec + speclen; d++) {
+            if (*d < '0' || *d > '9' || seed > UINT64_MAX / 10 - 1) {
+                digits = false;
+                break;
+            }
+            seed = seed * 10 + (uint64_t)(*d - '0');
+        }
+        pipeline__run *run =
+            digits ? find_run(runs, nruns, spec, (size_t)(colon - spec), seed)
+                   : NULL;
+        /* The body runs to the end marker; a new begin marker first means
+         * this frame was cut short. */
+        const char *body = p, *body_end = NULL, *next = end;
+        for (const char *q = p; q < end;) {
+            const char *qn = memchr(q, '\n', (size_t)(end - q));
+            size_t qlen = qn ? (size_t)(qn - q) : (size_t)(end - q);
+            if (qlen == strlen(END) && memcmp(q, END, qlen) == 0) {
+                body_end = q;
+                next = qn ? qn + 1 : end;
+                break;
+            }
+            if (qlen >= bl && memcmp(q, BEGIN, bl) == 0) {
+                next = q;
+                break;
+            }
+            q = qn ? qn + 1 : end;
+        }
+        p = next;
+        if (!run)
+            continue; /* a run we did not ask for: ignored */
+        size_t ri = (size_t)(run - runs);
+        if (run->frame || bad[ri]) {
+            /* Two frames for one run: trust neither. */
+            json_decref(run->frame);
+            run->frame = NULL;
+            bad[ri] = true;
+            continue;
+        }
+        if (!body_end || (size_t)(body_end - body) > FRAME_CAP ||
+            !pipeline__json_depth_ok(body, (size_t)(body_end - body),
+                                     FRAME_DEPTH)) {
+            bad[ri] = true;
+            continue;
+        }
+        json_t *f = json_loadb(body, (size_t)(body_end - body), 0, NULL);
+        if (!accept_frame(run, f))
+            bad[ri] = true;
+        json_decref(f);
+    }
+    tg_error *e = NULL;
+    for (size_t i = 0; i < nruns && !e; i++) {
+        if (runs[i].frame && !bad[i])
+            continue;
+        char note[400];
+        if (bad[i])
+            snprintf(note, sizeof note,
+                     "the probe's report for this run was malformed");
+        else if (truncated)
+            snprintf(note, sizeof note,
+                     "the probe's reports were too large and were cut off");
+        else
+            snprintf(note, sizeof note, "the probe gave no report for this "
+                                        "run (%s)",
+                     ended ? ended : "it stopped early");
+        pipeline_run_status st =
+            ended && strstr(ended, "time") ? PIPELINE_RUN_TIMEOUT
+                                           : PIPELINE_RUN_BAD_REPORT;
+        if (bad[i] || truncated)
+            st = PIPELINE_RUN_BAD_REPORT;
+        e = synthesize(&runs[i], st, note);
+    }
+    free(bad);
+    return e;
+}
+
+/* ---- running ---------------------------------------------------------- */
+
+typedef struct slice {
+    pipeline__ctx *c;
+    pipeline__run *runs;
+    size_t n;
+} slice;
+
+static tg_result run_slice(void *arg)
+{
+    slice *s = arg;
+    pipeline__ctx *c = s->c;
+    uint64_t timeout = run_timeout(c);
+    const char **cmd = calloc(2 * s->n + 5, sizeof *cmd);
+    char (*specs)[320] = calloc(s->n, sizeof *specs);
+    char tbuf[32];
+    if (!cmd || !specs) {
+        free(cmd);
+        free(specs);
+        return tg_raise(pipeline__fail("out of memory"));
+    }
+    size_t k = 0;
+    cmd[k++] = "./probe";
+    for (size_t i = 0; i < s->n; i++) {
+        snprintf(specs[i], sizeof specs[i], "%s:%llu", s->runs[i].scenario,
+                 (unsigned long long)s->runs[i].seed);
+        cmd[k++] = "--run";
+        cmd[k++] = specs[i];
+    }
+    snprintf(tbuf, sizeof tbuf, "%llu", (unsigned long long)timeout);
+    cmd[k++] = "--timeout-ms";
+    cmd[k++] = tbuf;
+    cmd[k] = NULL;
+
+    sandbox_spec spec;
+    pipeline__spec(c, &spec, true);
+    /* The driver runs the scenarios one after the other, each under its
+     * own timeout; the sandbox's clock is the backstop for all of them. */
+    spec.wall_ms = s->n * (timeout + 500) + 3000;
+    spec.output_cap = PROBE_OUT_CAP;
+    if (c->opts->sanitizers) {
+        spec.sanitizers = true;
+        spec.asan_reserve = c->asan_reserve;
+    }
+    tg_process_result pr;
+    tg_error *e = pipeline__sandboxed(c, &spec, cmd, PROBE_OUT_CAP, &pr);
+    free(cmd);
+    free(specs);
+    if (e)
+        return tg_raise(e);
+    char ended[200];
+    bool timed_out = sandbox_timed_out(pr.exit_status, pr.timed_out);
+    if (timed_out)
+        snprintf(ended, sizeof ended,
+                 "the probe was stopped after %llu ms: out of time",
+                 (unsigned long long)spec.wall_ms);
+    else if (pr.term_signal)
+        snprintf(ended, sizeof ended, "the probe was killed by %s",
+                 pipeline__signal_name(pr.term_signal)
+                     ? pipeline__signal_name(pr.term_signal)
+                     : "a signal");
+    else if (pr.exit_status > 128 && pr.exit_status < 128 + 65)
+        snprintf(ended, sizeof ended, "the probe was killed by %s",
+                 pipeline__signal_name(pr.exit_status - 128)
+                     ? pipeline__signal_name(pr.exit_status - 128)
+                     : "a signal");
+    else
+        snprintf(ended, sizeof ended, "the probe exited with status %d",
+                 pr.exit_status);
+    /* Usage errors (exit 2, nothing written) mean the probe and the
+     * checker disagree on the scenarios: the lab's problem, not the
+     * learner's. */
+    if (pr.exit_status == 2 && pr.out_len == 0 && !timed_out) {
+        const char *nl = strchr(pr.err, '\n');
+        int n = nl ? (int)(nl - pr.err) : (int)strlen(pr.err);
+        e = pipeline__fail("the probe of %s refused its arguments: %.*s "
+                           "(run 'lab dev check')",
+                           c->ex->id, n > 300 ? 300 : n, pr.err);
+        tg_process_result_free(&pr);
+        return tg_raise(e);
+    }
+    e = pipeline__frames_parse(pr.out, pr.out_len, pr.out_truncated, ended,
+                               s->runs, s->n);
+    tg_process_result_free(&pr);
+    return e ? tg_raise(e) : tg_return(NULL);
+}
+
+tg_error *pipeline__probe(pipeline__ctx *c)
+{
+    /* Every scenario the checks need (once, in list order) x every seed. */
+    size_t nseeds = c->res->nseeds;
+    c->runs = calloc(c->nlisted * nseeds + 1, sizeof *c->runs);
+    if (!c->runs)
+        return pipeline__fail("out of memory");
+    for (size_t i = 0; i < c->nlisted; i++) {
+        bool dup = false;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(c->listed[j].scenario, c->listed[i].scenario) == 0)
+                dup = true;
+        if (dup)
+            continue;
+        for (size_t s = 0; s < nseeds; s++)
+            c->runs[c->nruns++] = (pipeline__run){
+                .scenario = c->listed[i].scenario, .seed = c->res->seeds[s]};
+    }
+    if (c->nruns == 0)
+        return NULL;
+    size_t nslices = c->opts->jobs > 1 ? c->opts->jobs : 1;
+    if (nslices > c->nruns)
+        nslices = c->nruns;
+    slice slices[16];
+    if (nslices > 16)
+        nslices = 16;
+    if (nslices == 1) {
+        slices[0] = (slice){c, c->runs, c->nruns};
+        tg_result r = run_slice(&slices[0]);
+        return r.error;
+    }
+    tg_group *g = tg_group_new();
+    if (!g)
+        return pipeline__fail("out of memory");
+    size_t per = c->nruns / nslices, extra = c->nruns % nslices, at = 0;
+    for (size_t i = 0; i < nslices; i++) {
+        size_t n = per + (i < extra ? 1 : 0);
+        slices[i] = (slice){c, c->runs + at, n};
+        at += n;
+        tg_spawn(g, run_slice, &slices[i]);
+    }
+    tg_error *e = tg_group_wait(g);
+    tg_group_free(g);
+    return e;
+}
+
+void pipeline__runs_free(pipeline__ctx *c)
+{
+    for (size_t i = 0; i < c->nruns; i++) {
+        free(c->runs[i].stderr_tail);
+        free(c->runs[i].note);
+        json_decref(c->runs[i].frame);
+    }
+    free(c->runs);
+    c->runs = NULL;
+    c->nruns = 0;
+    for (size_t i = 0; i < c->nlisted; i++) {
+        free(c->listed[i].name);
+        free(c->listed[i].scenario);
+    }
+    free(c->listed);
+    c->listed = NULL;
+    c->nlisted = 0;
+}
