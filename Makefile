@@ -42,7 +42,7 @@ endif
 
 PKGS_CORE   := libuv
 PKGS_TEST   := cmocka
-PKGS_RUNNER := libuv jansson libseccomp
+PKGS_RUNNER := libuv jansson libseccomp md4c ncursesw
 
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkg_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)

@@ -15,9 +15,8 @@
 #include "tg.h"
 
 static const lab_command *const tables[] = {
-    lab_info_commands,
-    lab_files_commands,
-    NULL,
+    lab_check_commands, lab_info_commands, lab_files_commands,
+    lab_watch_commands, lab_dev_commands,  NULL,
 };
 
 static const lab_command *find_command(const char *name)
