@@ -825,7 +825,7 @@ void checker__no_leaks(const checker_obs *o, const char *what, const char *file,
                        int line)
 {
     long long errors = obs_int(o, "leaks.errors");
-    long long bytes = obs_int(o, "leaks.bytes");
+    long long bytes = obs_int_or(o, "leaks.bytes", 0); /* null: unknown */
     long long tasks = obs_int(o, "leaks.tasks");
     long long groups = obs_int(o, "leaks.groups");
     const char *msg = NULL;

@@ -82,7 +82,8 @@ typedef void (*probe_body_fn)(probe_ctx *p, void *arg);
  *                         not alive before it
  *   leaks.bytes           heap bytes still allocated after the run that
  *                         were not before it (the world and the recording
- *                         do not count; they live outside malloc)
+ *                         do not count; they live outside malloc), or null
+ *                         when the allocator cannot count them exactly
  *   leaks.tasks           tasks, and
  *   leaks.groups          groups still alive when the body returned
  */
