@@ -197,7 +197,9 @@ int diag_parse(const char *text, size_t len, diag_list *out)
                 oom = true;
             continue;
         }
-        if (n >= 14 && memcmp(line + n - 14, ": At top level:", 14) == 0) {
+        static const char top[] = ": At top level:";
+        if (n >= sizeof top - 1 &&
+            memcmp(line + n - (sizeof top - 1), top, sizeof top - 1) == 0) {
             free(function);
             function = NULL;
             continue;

@@ -308,8 +308,11 @@ static tg_error *make_box(pipeline__ctx *c)
         return pipeline__fail("cannot create a work directory in %s: %s",
                               tmp, strerror(e));
     }
+    /* tmp is ours alone (0700); the box must be enterable by bubblewrap,
+     * which holds no capability over the jail uid's files once the box
+     * is handed over. */
     if (!pipeline__fmt(c->box, sizeof c->box, "%s/box", c->tmp) ||
-        mkdir(c->box, 0700) != 0)
+        mkdir(c->box, 0755) != 0 || chmod(c->box, 0755) != 0)
         return pipeline__fail("cannot create %s: %s", c->box,
                               strerror(errno));
     char path[PATH_MAX + 300];
@@ -493,8 +496,9 @@ static int check_in_task(check_args *a)
         goto out;
 
     r->stage = PIPELINE_STAGE_INPUT;
+    uint64_t t_in = pipeline__now_ms();
     int in = pipeline__input(c, a->file ? a->file : "", &e);
-    r->stage_ms[PIPELINE_STAGE_INPUT] = pipeline__now_ms() - t0;
+    r->stage_ms[PIPELINE_STAGE_INPUT] = pipeline__now_ms() - t_in;
     if (in < 0)
         goto out;
     if (in > 0) {

@@ -186,6 +186,20 @@ int pipeline__build(pipeline__ctx *c, tg_error **err)
     step steps[S_N] = {{0}};
     parse_steps(pr.out, steps);
     bool timed_out = sandbox_timed_out(pr.exit_status, pr.timed_out);
+    if (!steps[S_START].seen && !timed_out) {
+        /* The script never started: bubblewrap or the jail failed, which
+         * no file of the learner's can cause. */
+        char line[300];
+        size_t n = strcspn(pr.err, "\n");
+        if (n >= sizeof line)
+            n = sizeof line - 1;
+        memcpy(line, pr.err, n);
+        line[n] = '\0';
+        *err = pipeline__fail("the sandbox did not start (exit %d): %s",
+                              pr.exit_status, line);
+        tg_process_result_free(&pr);
+        return -1;
+    }
     /* Starting the sandbox counts as compiling: it is what a plain cc -c
      * does not pay. */
     uint64_t inside = 0;

@@ -133,6 +133,20 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     return len;
 }
 
+/* Bidirectional controls reorder what a reader sees ("Trojan Source"):
+ * shown as \uXXXX instead. */
+static bool is_bidi(const unsigned char *s, size_t n)
+{
+    if (n == 2 && s[0] == 0xd8 && s[1] == 0x9c) /* U+061C */
+        return true;
+    if (n != 3 || s[0] != 0xe2)
+        return false;
+    unsigned cp = ((unsigned)(s[0] & 0x0f) << 12) |
+                  ((unsigned)(s[1] & 0x3f) << 6) | (s[2] & 0x3fu);
+    return cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
 char *pipeline__clean(const char *s, size_t len, size_t cap,
                       bool keep_newlines)
 {
@@ -162,6 +176,13 @@ char *pipeline__clean(const char *s, size_t len, size_t cap,
             if (n == 0) {
                 pipeline__buf_printf(&b, "\\x%02x", c);
                 i++;
+            } else if (is_bidi(u + i, n)) {
+                unsigned cp = n == 2 ? 0x061cu
+                                     : ((unsigned)(u[i] & 0x0f) << 12) |
+                                           ((unsigned)(u[i + 1] & 0x3f) << 6) |
+                                           (u[i + 2] & 0x3fu);
+                pipeline__buf_printf(&b, "\\u%04x", cp);
+                i += n;
             } else {
                 pipeline__buf_add(&b, s + i, n);
                 i += n;

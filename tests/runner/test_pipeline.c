@@ -1,0 +1,1350 @@
+/*
+ * test_pipeline.c -- the check pipeline, end to end, on real submissions.
+ *
+ * Most tests grade a learner file (tests/runner/fixtures/pipeline/learner/)
+ * against a small exercise of our own, 00-fake/sum_all, whose probe and
+ * checks are built here with the real probe driver and checker library:
+ * the whole path runs for real -- bubblewrap, lab-jail, cc, readelf, ld,
+ * the forked probe runs, the trusted checker -- and each test asserts on
+ * the verdict and the words the learner would read.  The pure parts (the
+ * symbol check, compiler diagnostics, probe frames, SHA-256, text
+ * cleaning) are also tested on canned input.  The last tests grade the
+ * real exercises' solutions and starters when they are built.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+/* cmocka.h needs the four above first. */
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "pipeline.h"
+#include "pipeline_internal.h"
+
+#define FIX "tests/runner/fixtures/pipeline"
+#define EX_ID "00-fake/sum_all"
+
+static struct {
+    char repo[PATH_MAX];    /* the source tree */
+    char root[64];               /* our lab: links into repo + the exercise */
+    char learner[PATH_MAX + 64]; /* the learner fixtures */
+    char scratch[128];           /* generated learner files */
+    char tmp[128];               /* the pipeline's TMPDIR: must end up empty */
+    char cache[128];
+    bool ready;
+    char *functions[1];
+    char *hints[2];
+    manifest_check checks[2];
+    manifest_exercise ex;
+} g;
+
+/* ---- set-up ----------------------------------------------------------- */
+
+static bool find_repo(void)
+{
+    if (access(FIX, R_OK) == 0)
+        return realpath(".", g.repo) != NULL;
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return false;
+    self[n] = '\0';
+    /* build/tests/runner/test_pipeline or build/asan/tests/runner/... */
+    for (int up = 4; up <= 5; up++) {
+        char cand[PATH_MAX + 64], real[PATH_MAX];
+        snprintf(cand, sizeof cand, "%s", self);
+        for (int i = 0; i < up; i++) {
+            char *s = strrchr(cand, '/');
+            if (s)
+                *s = '\0';
+        }
+        char probe[PATH_MAX + 128];
+        snprintf(probe, sizeof probe, "%s/%s", cand, FIX);
+        if (access(probe, R_OK) == 0 && realpath(cand, real)) {
+            snprintf(g.repo, sizeof g.repo, "%s", real);
+            return true;
+        }
+    }
+    return false;
+}
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[8192];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int rc = system(cmd);
+    if (rc != 0)
+        fprintf(stderr, "test_pipeline: failed (%d): %s\n", rc, cmd);
+    return rc;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+                    struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int group_setup(void **state)
+{
+    (void)state;
+    if (!find_repo()) {
+        fprintf(stderr, "test_pipeline: cannot find the source tree\n");
+        return -1;
+    }
+    const char *r = g.repo;
+    char need[PATH_MAX + 64];
+    static const char *const built[] = {
+        "build/libtg.a", "build/exercises/libworld.a",
+        "build/checks/libprobe.a", "build/checks/lib/checker.o"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(need, sizeof need, "%s/%s", r, built[i]);
+        if (access(need, R_OK) != 0) {
+            fprintf(stderr, "test_pipeline: %s is missing: run make\n",
+                    need);
+            return -1;
+        }
+    }
+    snprintf(g.root, sizeof g.root, "/tmp/tglab-pipeline.XXXXXX");
+    if (!mkdtemp(g.root) || chmod(g.root, 0755) != 0)
+        return -1;
+    snprintf(g.learner, sizeof g.learner, "%s/%s/learner", r, FIX);
+    snprintf(g.scratch, sizeof g.scratch, "%s/scratch", g.root);
+    snprintf(g.tmp, sizeof g.tmp, "%s/tmp", g.root);
+    snprintf(g.cache, sizeof g.cache, "%s/cache", g.root);
+    const char *o = g.root;
+    const char *cc = "cc -std=c11 -D_GNU_SOURCE -O1 -g -w";
+    if (sh("mkdir -p %s/core %s/exercises/00-fake %s/build/exercises "
+           "%s/build/checks/00-fake %s %s",
+           o, o, o, o, g.scratch, g.tmp) ||
+        sh("ln -s %s/core/include %s/core/include", r, o) ||
+        sh("ln -s %s/exercises/support %s/exercises/support", r, o) ||
+        sh("cp %s/%s/exercise/sum_all.h %s/exercises/00-fake/", r, FIX, o) ||
+        sh("ln -s %s/build/libtg.a %s/build/libtg.a", r, o) ||
+        sh("ln -s %s/build/exercises/libworld.a %s/build/exercises/", r, o) ||
+        sh("ln -s %s/build/checks/libprobe.a %s/build/checks/", r, o) ||
+        sh("%s -I%s/core/include -I%s/exercises/support -I%s/checks/lib "
+           "-I%s/exercises/00-fake -c %s/%s/exercise/sum_all.probe.c -o "
+           "%s/build/checks/00-fake/sum_all.probe.o",
+           cc, r, r, r, o, r, FIX, o) ||
+        sh("%s -I%s/checks/lib %s/%s/exercise/sum_all.checks.c "
+           "%s/build/checks/lib/checker.o -o "
+           "%s/build/checks/00-fake/sum_all.checker $(pkg-config --libs "
+           "cmocka jansson)",
+           cc, r, r, FIX, r, o))
+        return -1;
+    /* The pipeline's temporary directories go here, so that a test can
+     * see that none is left behind. */
+    setenv("TMPDIR", g.tmp, 1);
+
+    g.functions[0] = "sum_all";
+    g.hints[0] = "Add every number.";
+    g.hints[1] = "Look at the loop's bounds.";
+    g.checks[0] = (manifest_check){"sums_small", 1, 0};
+    g.checks[1] = (manifest_check){"sums_seeded", 2, 1};
+    g.ex = (manifest_exercise){.id = EX_ID,
+                               .topic = "00-fake",
+                               .name = "sum_all",
+                               .title = "Sum a list",
+                               .file = "exercises/00-fake/sum_all.c",
+                               .functions = g.functions,
+                               .nfunctions = 1,
+                               .hints = g.hints,
+                               .nhints = 2,
+                               .checks = g.checks,
+                               .nchecks = 2};
+    sandbox_caps caps;
+    char why[512];
+    if (sandbox_probe(&caps, false, why, sizeof why) != 0) {
+        fprintf(stderr, "test_pipeline: %s\n", why);
+        return -1;
+    }
+    g.ready = true;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    if (g.root[0])
+        nftw(g.root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return 0;
+}
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static pipeline_opts opts_for(sandbox_mode mode)
+{
+    pipeline_opts o;
+    pipeline_opts_init(&o, g.root, mode);
+    o.cache_dir = g.cache;
+    o.run_timeout_ms = 2000;
+    return o;
+}
+
+static void fixture(const char *name, char *out, size_t outlen)
+{
+    int n = snprintf(out, outlen, "%s/%s", g.learner, name);
+    assert_true(n > 0 && (size_t)n < outlen);
+}
+
+/* Asserts that the pipeline's temporary directory is empty. */
+static void assert_nothing_left(void)
+{
+    DIR *d = opendir(g.tmp);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            fail_msg("left behind: %s/%s", g.tmp, e->d_name);
+    closedir(d);
+}
+
+/* Grades path with o; asserts the pipeline ran and cleaned up. */
+static void grade_with(const pipeline_opts *o, const char *path,
+                       pipeline_result *r)
+{
+    char why[512] = "";
+    int rc = pipeline_check(o, &g.ex, path, r, why, sizeof why);
+    if (rc != 0)
+        fail_msg("pipeline_check returned %d: %s", rc, why);
+    assert_nothing_left();
+    /* Every result renders, and its JSON is valid. */
+    char *text = pipeline_render_text(r, PIPELINE_RENDER_VERBOSE |
+                                             PIPELINE_RENDER_COLOR);
+    assert_non_null(text);
+    free(text);
+    char *js = pipeline_render_json(r);
+    assert_non_null(js);
+    json_error_t err;
+    json_t *doc = json_loads(js, 0, &err);
+    if (!doc)
+        fail_msg("invalid JSON (%s): %s", err.text, js);
+    json_decref(doc);
+    free(js);
+}
+
+static void grade(const char *fixture_name, pipeline_result *r)
+{
+    char path[PATH_MAX + 64];
+    fixture(fixture_name, path, sizeof path);
+    pipeline_opts o = opts_for(SANDBOX_LEARNER);
+    grade_with(&o, path, r);
+}
+
+static const pipeline_msg *msg_with(const pipeline_result *r,
+                                    const char *code)
+{
+    for (size_t i = 0; i < r->nmsgs; i++)
+        if (strcmp(r->msgs[i].code, code) == 0)
+            return &r->msgs[i];
+    return NULL;
+}
+
+static const pipeline_msg *must_have(const pipeline_result *r,
+                                     const char *code)
+{
+    const pipeline_msg *m = msg_with(r, code);
+    if (!m) {
+        char *t = pipeline_render_text(r, PIPELINE_RENDER_VERBOSE);
+        fail_msg("no message %s in:\n%s", code, t ? t : "");
+    }
+    return m;
+}
+
+static const pipeline_check_result *check_named(const pipeline_result *r,
+                                                const char *name)
+{
+    for (size_t i = 0; i < r->nchecks; i++)
+        if (strcmp(r->checks[i].name, name) == 0)
+            return &r->checks[i];
+    fail_msg("no check %s", name);
+    return NULL;
+}
+
+static void assert_contains(const char *text, const char *part)
+{
+    if (!text || !strstr(text, part))
+        fail_msg("expected \"%s\" in: %s", part, text ? text : "(null)");
+}
+
+/* The pipeline stopped at stage with an error message of this code. */
+static const pipeline_msg *assert_stopped(const pipeline_result *r,
+                                          pipeline_stage stage,
+                                          const char *code)
+{
+    if (!r->failed || r->stage != stage) {
+        char *t = pipeline_render_text(r, PIPELINE_RENDER_VERBOSE);
+        fail_msg("expected a failure at %s, got stage %s (failed %d):\n%s",
+                 pipeline_stage_name(stage), pipeline_stage_name(r->stage),
+                 r->failed, t ? t : "");
+    }
+    assert_false(r->passed);
+    assert_int_equal(r->nchecks, 0);
+    assert_int_equal(r->points, 0);
+    const pipeline_msg *m = must_have(r, code);
+    assert_int_equal(m->severity, PIPELINE_ERROR);
+    assert_int_equal(m->stage, stage);
+    return m;
+}
+
+/* Every check ran and failed under every seed. */
+static void assert_all_failed(const pipeline_result *r)
+{
+    assert_false(r->failed);
+    assert_int_equal(r->stage, PIPELINE_STAGE_VERDICT);
+    assert_int_equal(r->nchecks, 2);
+    assert_false(r->passed);
+    assert_int_equal(r->points, 0);
+    for (size_t i = 0; i < r->nchecks; i++) {
+        assert_false(r->checks[i].passed);
+        assert_false(r->checks[i].flaky);
+        assert_non_null(r->checks[i].message);
+        assert_non_null(r->checks[i].reproduce);
+    }
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* ---- passing ---------------------------------------------------------- */
+
+static void test_pipeline_correct_solution_passes(void **state)
+{
+    (void)state;
+    char path[PATH_MAX + 64];
+    fixture("correct.c", path, sizeof path);
+    struct stat before, after;
+    assert_int_equal(stat(path, &before), 0);
+    pipeline_result r;
+    grade("correct.c", &r);
+    assert_false(r.failed);
+    assert_true(r.passed);
+    assert_int_equal(r.stage, PIPELINE_STAGE_VERDICT);
+    assert_int_equal(r.points, 3);
+    assert_int_equal(r.max_points, 3);
+    assert_int_equal(r.nseeds, 3);
+    assert_int_equal(r.nchecks, 2);
+    assert_string_equal(r.checks[0].name, "sums_small");
+    assert_string_equal(r.checks[1].name, "sums_seeded");
+    for (size_t i = 0; i < 2; i++) {
+        const pipeline_check_result *c = &r.checks[i];
+        assert_true(c->passed);
+        assert_false(c->flaky);
+        assert_null(c->message);
+        assert_null(c->reproduce);
+        assert_int_equal(c->nseeds, 3);
+        for (size_t s = 0; s < 3; s++) {
+            assert_true(c->seeds[s].passed);
+            assert_int_equal(c->seeds[s].seed, s + 1);
+            assert_int_equal(c->seeds[s].run, PIPELINE_RUN_OK);
+        }
+    }
+    assert_int_equal(r.checks[1].points, 2);
+    assert_int_equal(r.checks[1].hint, 1);
+    assert_string_equal(r.checks[1].hint_text, "Look at the loop's bounds.");
+    assert_true(r.isolated); /* bubblewrap works on the test machines */
+    for (size_t i = 0; i < r.nmsgs; i++)
+        assert_int_not_equal(r.msgs[i].severity, PIPELINE_ERROR);
+    char *text = pipeline_render_text(&r, 0);
+    assert_contains(text, EX_ID ": 2 of 2 checks pass (3/3 points; seeds 1, "
+                          "2, 3)");
+    assert_contains(text, "PASS  sums_small");
+    assert_null(strchr(text, '\033'));
+    free(text);
+    /* The learner's file is read, never touched. */
+    assert_int_equal(stat(path, &after), 0);
+    assert_int_equal(before.st_mtim.tv_sec, after.st_mtim.tv_sec);
+    assert_int_equal(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
+    assert_int_equal(before.st_size, after.st_size);
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_warning_is_a_hint(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("warning.c", &r);
+    assert_true(r.passed);
+    const pipeline_msg *m = must_have(&r, "compile.warning");
+    assert_int_equal(m->severity, PIPELINE_WARNING);
+    assert_int_equal(m->line, 7);
+    assert_int_equal(m->col, 9);
+    assert_contains(m->text, "unused variable 'unused'");
+    assert_contains(m->text, "[-Wunused-variable]");
+    assert_contains(m->explain, "declared but never used");
+    assert_contains(m->source, "int unused;");
+    assert_contains(m->file, "learner/warning.c");
+    char *text = pipeline_render_text(&r, 0);
+    assert_contains(text, "hints from the compiler");
+    assert_contains(text, "warning.c:7:9: warning: unused variable");
+    free(text);
+    pipeline_result_free(&r);
+}
+
+/* ---- compile errors --------------------------------------------------- */
+
+static void test_pipeline_syntax_error_has_file_and_line(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("syntax.c", &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_COMPILE, "compile.error");
+    char path[PATH_MAX + 64];
+    fixture("syntax.c", path, sizeof path);
+    assert_string_equal(m->file, path);
+    assert_int_equal(m->line, 7);
+    assert_true(m->col > 0);
+    assert_contains(m->text, "expected ';'");
+    assert_contains(m->explain, "semicolon is missing");
+    assert_contains(m->source, "sum += xs[i]");
+    char *text = pipeline_render_text(&r, 0);
+    assert_contains(text, "does not compile");
+    assert_contains(text, "syntax.c:7:");
+    assert_contains(text, "    7 | ");
+    free(text);
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_wrong_signature_points_at_the_prototype(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("signature.c", &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_COMPILE, "compile.error");
+    assert_contains(m->text, "conflicting types for 'sum_all'");
+    assert_int_equal(m->line, 4);
+    assert_string_equal(m->symbol, "sum_all");
+    assert_contains(m->explain, "does not match its declaration");
+    /* The note says where the prototype is, as the learner knows it. */
+    const pipeline_msg *note = must_have(&r, "compile.note");
+    assert_string_equal(note->file, "exercises/00-fake/sum_all.h");
+    assert_int_equal(note->line, 12);
+    assert_contains(note->text, "previous declaration of 'sum_all'");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_include_of_absolute_path_fails(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("include_abs.c", &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_COMPILE, "compile.error");
+    assert_contains(m->text, "/etc/passwd: No such file or directory");
+    assert_int_equal(m->line, 2);
+    assert_contains(m->explain, "absolute paths");
+    /* Not a byte of the host's file reached the messages. */
+    for (size_t i = 0; i < r.nmsgs; i++) {
+        assert_null(strstr(r.msgs[i].text, "root:"));
+        assert_null(strstr(r.msgs[i].text, "/bin/"));
+    }
+    pipeline_result_free(&r);
+}
+
+/* ---- the symbol check ------------------------------------------------- */
+
+static void test_pipeline_missing_function(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("missing.c", &r);
+    const pipeline_msg *m = assert_stopped(&r, PIPELINE_STAGE_SYMBOLS,
+                                           "symbols.missing-function");
+    assert_string_equal(m->text, "your file must define sum_all(...)");
+    assert_string_equal(m->symbol, "sum_all");
+    assert_contains(m->explain, "exercises/00-fake/sum_all.h");
+    assert_contains(m->explain, "long sum_all(const int *xs, size_t n);");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_main_is_refused(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("main.c", &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_SYMBOLS, "symbols.main");
+    assert_string_equal(m->text, "your file defines `main`; the exercise "
+                                 "only asks for sum_all");
+    assert_string_equal(m->symbol, "main");
+    char *text = pipeline_render_text(&r, 0);
+    assert_contains(text, "refused before it runs");
+    free(text);
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_constructor_is_refused(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("constructor.c", &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_SYMBOLS, "symbols.constructor");
+    assert_contains(m->text, ".init_array");
+    assert_contains(m->explain, "__attribute__((constructor))");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_asm_init_array_is_refused(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("asm_ctor.c", &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_SYMBOLS, "symbols.constructor");
+    assert_contains(m->text, ".mydata");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_ifunc_is_refused(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("ifunc.c", &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_SYMBOLS, "symbols.ifunc");
+    assert_string_equal(m->symbol, "sum_all");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_redefined_libtg_is_refused(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("redefine_tg.c", &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_SYMBOLS, "symbols.foreign");
+    assert_string_equal(m->text,
+                        "your file redefines `tg_error_new_at` from libtg");
+    assert_string_equal(m->symbol, "tg_error_new_at");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_redefined_cmocka_is_refused(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("redefine_cmocka.c", &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_SYMBOLS, "symbols.foreign");
+    assert_string_equal(m->text, "your file redefines `_assert_int_equal` "
+                                 "from cmocka (the test framework)");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_helper_must_be_static(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("helper.c", &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_SYMBOLS, "symbols.extra");
+    assert_string_equal(m->symbol, "add_one");
+    assert_contains(m->explain, "write `static` before `add_one`");
+    pipeline_result_free(&r);
+}
+
+/* ---- runs that go wrong ----------------------------------------------- */
+
+static void test_pipeline_exit_inside_the_function_fails(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("exit.c", &r);
+    assert_all_failed(&r);
+    const pipeline_check_result *c = check_named(&r, "sums_small");
+    assert_int_equal(c->failing_seed, 1);
+    assert_int_equal(c->seeds[0].run, PIPELINE_RUN_BAD_REPORT);
+    assert_contains(c->crash, "exit()");
+    assert_string_equal(c->reproduce, "lab check " EX_ID " --seed 1");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_fake_banner_fails(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("banner.c", &r);
+    assert_all_failed(&r);
+    const pipeline_check_result *c = check_named(&r, "sums_small");
+    assert_int_equal(c->seeds[0].run, PIPELINE_RUN_OK);
+    assert_contains(c->message, "returned -1");
+    /* What it printed is its output, shown as such, nothing more. */
+    assert_contains(c->output, "[  PASSED  ] 2 test(s).");
+    assert_contains(c->output, "@@tglab-frame-begin small:1@@");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_infinite_loop_times_out(void **state)
+{
+    (void)state;
+    char path[PATH_MAX + 64];
+    fixture("loop.c", path, sizeof path);
+    pipeline_opts o = opts_for(SANDBOX_LEARNER);
+    o.run_timeout_ms = 300;
+    o.jobs = 2; /* the six runs time out two at a time */
+    pipeline_result r;
+    grade_with(&o, path, &r);
+    assert_all_failed(&r);
+    for (size_t i = 0; i < r.nchecks; i++) {
+        for (size_t s = 0; s < r.checks[i].nseeds; s++)
+            assert_int_equal(r.checks[i].seeds[s].run, PIPELINE_RUN_TIMEOUT);
+        assert_contains(r.checks[i].crash, "did not finish within 300 ms");
+    }
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_crash_names_the_signal(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("crash.c", &r);
+    assert_all_failed(&r);
+    const pipeline_check_result *c = check_named(&r, "sums_seeded");
+    assert_int_equal(c->seeds[0].run, PIPELINE_RUN_CRASHED);
+    assert_int_equal(c->seeds[0].signal, 11);
+    assert_contains(c->crash, "crashed with SIGSEGV");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_flaky_pass_is_reported(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("flaky.c", &r);
+    assert_false(r.failed);
+    assert_false(r.passed);
+    assert_int_equal(r.points, 1);
+    const pipeline_check_result *small = check_named(&r, "sums_small");
+    assert_true(small->passed);
+    const pipeline_check_result *c = check_named(&r, "sums_seeded");
+    assert_false(c->passed);
+    assert_true(c->flaky);
+    assert_int_equal(c->failing_seed, 2);
+    assert_true(c->seeds[0].passed);
+    assert_false(c->seeds[1].passed);
+    assert_true(c->seeds[2].passed);
+    assert_contains(c->message, "returned 7 for 3 numbers; expected 6");
+    assert_string_equal(c->reproduce, "lab check " EX_ID " --seed 2");
+    char *text = pipeline_render_text(&r, 0);
+    assert_contains(text, "FLAKY sums_seeded");
+    assert_contains(text, "passed under seed 1, 3 but failed under seed 2");
+    free(text);
+    pipeline_result_free(&r);
+
+    /* --seed 2 reproduces it: one seed, a plain failure. */
+    char path[PATH_MAX + 64];
+    fixture("flaky.c", path, sizeof path);
+    pipeline_opts o = opts_for(SANDBOX_LEARNER);
+    static const uint64_t two[] = {2};
+    o.seeds = two;
+    o.nseeds = 1;
+    grade_with(&o, path, &r);
+    assert_int_equal(r.nseeds, 1);
+    c = check_named(&r, "sums_seeded");
+    assert_false(c->passed);
+    assert_false(c->flaky);
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_grade_mode_gives_the_same_verdicts(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"correct.c", "flaky.c", "main.c"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[PATH_MAX + 64];
+        fixture(files[i], path, sizeof path);
+        pipeline_opts lo = opts_for(SANDBOX_LEARNER);
+        pipeline_opts go = opts_for(SANDBOX_GRADE);
+        pipeline_result a, b;
+        grade_with(&lo, path, &a);
+        grade_with(&go, path, &b);
+        assert_int_equal(a.stage, b.stage);
+        assert_int_equal(a.passed, b.passed);
+        assert_int_equal(a.points, b.points);
+        assert_int_equal(a.nchecks, b.nchecks);
+        for (size_t k = 0; k < a.nchecks; k++) {
+            assert_int_equal(a.checks[k].passed, b.checks[k].passed);
+            assert_int_equal(a.checks[k].flaky, b.checks[k].flaky);
+        }
+        pipeline_result_free(&a);
+        pipeline_result_free(&b);
+    }
+}
+
+/* ---- bad inputs ------------------------------------------------------- */
+
+static void grade_scratch(const char *name, const void *data, size_t len,
+                          pipeline_result *r)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", g.scratch, name);
+    write_file(path, data, len);
+    pipeline_opts o = opts_for(SANDBOX_LEARNER);
+    grade_with(&o, path, r);
+}
+
+static void test_pipeline_empty_file(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade_scratch("empty.c", "", 0, &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_INPUT, "input.empty");
+    assert_contains(m->text, "empty.c is empty");
+    assert_contains(m->explain, "sum_all()");
+    pipeline_result_free(&r);
+    grade_scratch("blank.c", "\n \t\n\n", 5, &r);
+    assert_stopped(&r, PIPELINE_STAGE_INPUT, "input.empty");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_binary_file(void **state)
+{
+    (void)state;
+    static const char data[] = "int x;\n\0\x01\x02garbage";
+    pipeline_result r;
+    grade_scratch("binary.c", data, sizeof data, &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_INPUT, "input.binary");
+    assert_contains(m->text, "a zero byte at offset 7");
+    pipeline_result_free(&r);
+    static const char elf[] = "\x7f" "ELF\x02\x01\x01";
+    grade_scratch("program.c", elf, sizeof elf - 1, &r);
+    m = assert_stopped(&r, PIPELINE_STAGE_INPUT, "input.binary");
+    assert_contains(m->text, "a compiled file");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_huge_file_is_refused(void **state)
+{
+    (void)state;
+    size_t len = 5u << 20;
+    char *data = malloc(len);
+    assert_non_null(data);
+    for (size_t i = 0; i < len; i++)
+        data[i] = i % 64 == 63 ? '\n' : ' ';
+    pipeline_result r;
+    grade_scratch("huge.c", data, len, &r);
+    free(data);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_INPUT, "input.too-big");
+    assert_contains(m->text, "is 5.0 MiB; the lab grades files up to 1.0 MiB");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_missing_file_and_directory(void **state)
+{
+    (void)state;
+    pipeline_opts o = opts_for(SANDBOX_LEARNER);
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/no-such-file.c", g.scratch);
+    pipeline_result r;
+    grade_with(&o, path, &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_INPUT, "input.missing");
+    assert_contains(m->text, "there is no file at ");
+    assert_contains(m->text, "no-such-file.c");
+    pipeline_result_free(&r);
+    grade_with(&o, g.scratch, &r);
+    assert_stopped(&r, PIPELINE_STAGE_INPUT, "input.not-a-file");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_non_utf8_path(void **state)
+{
+    (void)state;
+    char src[PATH_MAX + 64], dst[PATH_MAX + 64];
+    fixture("correct.c", src, sizeof src);
+    /* Latin-1 e-acute and an escape sequence in the file's name. */
+    snprintf(dst, sizeof dst, "%s/caf\xe9 \x1b[31mred.c", g.scratch);
+    FILE *in = fopen(src, "rb");
+    assert_non_null(in);
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf, in);
+    fclose(in);
+    write_file(dst, buf, n);
+    pipeline_opts o = opts_for(SANDBOX_LEARNER);
+    pipeline_result r;
+    grade_with(&o, dst, &r);
+    assert_true(r.passed);
+    assert_contains(r.file, "caf\\xe9 \\x1b[31mred.c");
+    assert_null(strchr(r.file, '\033'));
+    char *js = pipeline_render_json(&r);
+    assert_contains(js, "caf\\\\xe9");
+    free(js);
+    pipeline_result_free(&r);
+    unlink(dst);
+}
+
+static void test_pipeline_symlink_refused_in_grade_mode(void **state)
+{
+    (void)state;
+    char src[PATH_MAX + 64], link[PATH_MAX + 64];
+    fixture("correct.c", src, sizeof src);
+    snprintf(link, sizeof link, "%s/link.c", g.scratch);
+    unlink(link);
+    assert_int_equal(symlink(src, link), 0);
+    pipeline_opts o = opts_for(SANDBOX_GRADE);
+    pipeline_result r;
+    grade_with(&o, link, &r);
+    assert_stopped(&r, PIPELINE_STAGE_INPUT, "input.symlink");
+    pipeline_result_free(&r);
+    /* A learner's own symlink is fine. */
+    o = opts_for(SANDBOX_LEARNER);
+    grade_with(&o, link, &r);
+    assert_true(r.passed);
+    pipeline_result_free(&r);
+}
+
+/* ---- cache, batches, errors ------------------------------------------- */
+
+static void test_pipeline_cache_skips_the_compiler(void **state)
+{
+    (void)state;
+    char text[512];
+    int n = snprintf(text, sizeof text,
+                     "/* unique: %ld */\n#include \"sum_all.h\"\n"
+                     "long sum_all(const int *xs, size_t n)\n{\n"
+                     "    long s = 0; int w;\n"
+                     "    for (size_t i = 0; i < n; i++) s += xs[i];\n"
+                     "    return s;\n}\n",
+                     (long)getpid());
+    pipeline_result a, b;
+    grade_scratch("cached.c", text, (size_t)n, &a);
+    grade_scratch("cached.c", text, (size_t)n, &b);
+    assert_false(a.cached);
+    assert_true(b.cached);
+    assert_true(a.passed);
+    assert_true(b.passed);
+    /* The warnings come back with the object. */
+    assert_string_equal(must_have(&a, "compile.warning")->text,
+                        must_have(&b, "compile.warning")->text);
+    pipeline_result_free(&a);
+    pipeline_result_free(&b);
+    /* One byte more is another object. */
+    text[n++] = '\n';
+    grade_scratch("cached.c", text, (size_t)n, &a);
+    assert_false(a.cached);
+    pipeline_result_free(&a);
+}
+
+static int done_count;
+
+static void on_done(pipeline_job *job, void *ud)
+{
+    assert_ptr_equal(ud, &done_count);
+    assert_int_equal(job->rc, 0);
+    done_count++;
+}
+
+static void test_pipeline_batch_grades_each_job(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"correct.c", "syntax.c", "main.c",
+                                        "flaky.c"};
+    char paths[4][PATH_MAX + 64];
+    pipeline_job jobs[5];
+    memset(jobs, 0, sizeof jobs);
+    for (size_t i = 0; i < 4; i++) {
+        fixture(files[i], paths[i], sizeof paths[i]);
+        jobs[i].ex = &g.ex;
+        jobs[i].file = paths[i];
+    }
+    jobs[4].ex = &g.ex;
+    jobs[4].file = "/nonexistent/file.c";
+    pipeline_opts o = opts_for(SANDBOX_GRADE);
+    o.jobs = 2;
+    char why[512] = "";
+    done_count = 0;
+    assert_int_equal(
+        pipeline_check_batch(&o, jobs, 5, on_done, &done_count, why,
+                             sizeof why),
+        0);
+    assert_int_equal(done_count, 5);
+    assert_true(jobs[0].result.passed);
+    assert_int_equal(jobs[1].result.stage, PIPELINE_STAGE_COMPILE);
+    assert_int_equal(jobs[2].result.stage, PIPELINE_STAGE_SYMBOLS);
+    assert_true(check_named(&jobs[3].result, "sums_seeded")->flaky);
+    assert_non_null(msg_with(&jobs[4].result, "input.missing"));
+    for (size_t i = 0; i < 5; i++)
+        pipeline_result_free(&jobs[i].result);
+    assert_nothing_left();
+}
+
+static void test_pipeline_internal_errors_say_lab_error(void **state)
+{
+    (void)state;
+    char path[PATH_MAX + 64];
+    fixture("correct.c", path, sizeof path);
+    pipeline_opts o = opts_for(SANDBOX_LEARNER);
+    o.checks_dir = "/nonexistent/checks";
+    pipeline_result r;
+    char why[512] = "";
+    assert_int_equal(pipeline_check(&o, &g.ex, path, &r, why, sizeof why),
+                     -1);
+    assert_contains(why, "lab: error: the checks directory "
+                         "/nonexistent/checks does not exist");
+    pipeline_result_free(&r);
+    /* An exercise the checker does not know. */
+    manifest_exercise other = g.ex;
+    other.id = "00-fake/unknown";
+    o = opts_for(SANDBOX_LEARNER);
+    assert_int_equal(pipeline_check(&o, &other, path, &r, why, sizeof why),
+                     -1);
+    assert_contains(why, "lab: error: this exercise's checker is not built");
+    assert_contains(why, "run 'make'");
+    pipeline_result_free(&r);
+    assert_nothing_left();
+}
+
+/* ---- pure parts, on canned input ---------------------------------------- */
+
+static const char *const SECTIONS =
+    "There are 3 section headers, starting at offset 0x100:\n\n"
+    "Section Headers:\n"
+    "  [Nr] Name              Type            Address          Off    Size "
+    "  ES Flg Lk Inf Al\n"
+    "  [ 0]                   NULL            0000000000000000 000000 000000 "
+    "00      0   0  0\n"
+    "  [ 1] .text             PROGBITS        0000000000000000 000040 00001b "
+    "00  AX  0   0  1\n"
+    "Key to Flags:\n  W (write)\n\n";
+
+static bool symbols(const char *syms, pipeline_result *r)
+{
+    static const char *const fns[] = {"send_all"};
+    char text[8192];
+    snprintf(text, sizeof text,
+             "%sSymbol table '.symtab' contains 3 entries:\n"
+             "   Num:    Value          Size Type    Bind   Vis      Ndx Name\n"
+             "     0: 0000000000000000     0 NOTYPE  LOCAL  DEFAULT  UND \n"
+             "%s",
+             SECTIONS, syms);
+    memset(r, 0, sizeof *r);
+    return pipeline__symbols_check(text, fns, 1, "send_all.o",
+                                   "int send_all(const char **to,\n"
+                                   "             size_t n);\n",
+                                   "exercises/x/send_all.h", r);
+}
+
+static void test_pipeline_symbols_rules(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    const char *fn = "     1: 0000000000000000    16 FUNC    GLOBAL DEFAULT "
+                     "   1 send_all\n";
+    assert_true(symbols(fn, &r));
+    assert_int_equal(r.nmsgs, 0);
+    pipeline_result_free(&r);
+
+    char two[512];
+    snprintf(two, sizeof two,
+             "%s     2: 0000000000000000     4 OBJECT  GLOBAL DEFAULT    3 "
+             "counter\n",
+             fn);
+    assert_false(symbols(two, &r));
+    assert_non_null(msg_with(&r, "symbols.global-variable"));
+    pipeline_result_free(&r);
+
+    snprintf(two, sizeof two,
+             "%s     2: 0000000000000000     4 OBJECT  GLOBAL DEFAULT  COM "
+             "counter\n",
+             fn);
+    assert_false(symbols(two, &r));
+    assert_non_null(msg_with(&r, "symbols.global-variable"));
+    pipeline_result_free(&r);
+
+    /* static send_all: it exists, but nobody can call it. */
+    assert_false(symbols("     1: 0000000000000000    16 FUNC    LOCAL  "
+                         "DEFAULT    1 send_all\n",
+                         &r));
+    assert_non_null(msg_with(&r, "symbols.static-function"));
+    pipeline_result_free(&r);
+
+    /* Missing: the prototype comes from the header, on one line. */
+    assert_false(symbols("", &r));
+    const pipeline_msg *m = msg_with(&r, "symbols.missing-function");
+    assert_non_null(m);
+    assert_contains(m->explain, "int send_all(const char **to, size_t n);");
+    pipeline_result_free(&r);
+
+    /* Undefined references are what the object uses: fine. */
+    snprintf(two, sizeof two,
+             "%s     2: 0000000000000000     0 NOTYPE  GLOBAL DEFAULT  UND "
+             "malloc\n",
+             fn);
+    assert_true(symbols(two, &r));
+    pipeline_result_free(&r);
+
+    snprintf(two, sizeof two,
+             "%s     2: 0000000000000000    10 FUNC    GLOBAL DEFAULT    1 "
+             "free\n",
+             fn);
+    assert_false(symbols(two, &r));
+    assert_string_equal(msg_with(&r, "symbols.foreign")->text,
+                        "your file redefines `free` from the C library");
+    pipeline_result_free(&r);
+
+    snprintf(two, sizeof two,
+             "%s     2: 0000000000000000    10 FUNC    GLOBAL DEFAULT    1 "
+             "__asan_report_load4\n",
+             fn);
+    assert_false(symbols(two, &r));
+    assert_contains(msg_with(&r, "symbols.foreign")->text, "sanitizers");
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_symbols_parser_fails_closed(void **state)
+{
+    (void)state;
+    static const char *const fns[] = {"send_all"};
+    pipeline_result r;
+    static const char *const bad[] = {
+        "",
+        "garbage\n",
+        /* sections only: no symbol table at all */
+        "Section Headers:\n  [ 1] .text PROGBITS 0 40 1b 00 AX 0 0 1\n",
+    };
+    for (size_t i = 0; i < 3; i++) {
+        memset(&r, 0, sizeof r);
+        assert_false(pipeline__symbols_check(bad[i], fns, 1, "x.o", NULL,
+                                             NULL, &r));
+        assert_non_null(msg_with(&r, "symbols.unreadable"));
+        pipeline_result_free(&r);
+    }
+    /* A symbol line of an unexpected shape refuses the object. */
+    assert_false(symbols("     1: 0000000000000000    16 FUNC    GLOBAL "
+                         "<OS specific>: 0xff   1 send_all\n",
+                         &r));
+    assert_non_null(msg_with(&r, "symbols.unreadable"));
+    pipeline_result_free(&r);
+}
+
+static void test_pipeline_diag_parses_gcc_output(void **state)
+{
+    (void)state;
+    static const char out[] =
+        "a.c: In function 'unused_fn':\n"
+        "a.c:3:38: error: expected ';' before '}' token\n"
+        "a.c:3:27: warning: unused variable 'x' [-Wunused-variable]\n"
+        "a.c: At top level:\n"
+        "a.c:4:5: error: conflicting types for 'send_all'; have "
+        "'int(const char **)'\n"
+        "In file included from <command-line>:\n"
+        "./h.h:3:5: note: previous declaration of 'send_all' with type "
+        "'int(const char **, long unsigned int)'\n"
+        "a.c:4:80: error: implicit declaration of function 'tg_spwn'; did "
+        "you mean 'tg_spawn'? [-Werror=implicit-function-declaration]\n"
+        "cc1: some warnings being treated as errors\n"
+        "cc1: error: unrecognized command-line option '-Wbogus'\n"
+        "some stray line without a colon\n";
+    diag_list l;
+    assert_int_equal(diag_parse(out, sizeof out - 1, &l), 0);
+    assert_int_equal(l.n, 6);
+    assert_int_equal(l.other_lines, 2);
+    assert_string_equal(l.items[0].file, "a.c");
+    assert_int_equal(l.items[0].line, 3);
+    assert_int_equal(l.items[0].col, 38);
+    assert_int_equal(l.items[0].kind, DIAG_ERROR);
+    assert_string_equal(l.items[0].function, "unused_fn");
+    assert_string_equal(l.items[1].option, "-Wunused-variable");
+    assert_string_equal(l.items[1].message, "unused variable 'x'");
+    assert_null(l.items[2].function);
+    assert_int_equal(l.items[3].kind, DIAG_NOTE);
+    assert_string_equal(l.items[3].file, "./h.h");
+    assert_string_equal(l.items[4].option,
+                        "-Werror=implicit-function-declaration");
+    assert_null(l.items[5].file); /* cc1: */
+    char *e = diag_explain(&l.items[4]);
+    assert_contains(e, "`tg_spwn` is called, but nothing declared it");
+    free(e);
+    e = diag_explain(&l.items[0]);
+    assert_contains(e, "semicolon is missing");
+    free(e);
+    diag_list_free(&l);
+}
+
+static pipeline__run run_for(const char *sc, uint64_t seed)
+{
+    return (pipeline__run){.scenario = sc, .seed = seed};
+}
+
+static void free_runs(pipeline__run *runs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(runs[i].stderr_tail);
+        free(runs[i].note);
+        json_decref(runs[i].frame);
+    }
+}
+
+#define FRAME(sc, seed, body)                                                \
+    "@@tglab-frame-begin " sc ":" #seed "@@\n" body "\n@@tglab-frame-end@@\n"
+#define OK_BODY(sc, seed)                                                    \
+    "{\"scenario\":\"" sc "\",\"seed\":" #seed ",\"status\":\"ok\","         \
+    "\"signal\":0,\"exit\":0,\"stderr\":\"hi\\n\",\"obs\":{\"x\":1}}"
+
+static void test_pipeline_frames_are_validated(void **state)
+{
+    (void)state;
+    pipeline__run runs[6] = {run_for("a", 1), run_for("a", 2),
+                             run_for("b", 1), run_for("b", 2),
+                             run_for("c", 1), run_for("c", 2)};
+    static const char out[] =
+        "noise before\n" FRAME("a", 1, OK_BODY("a", 1))
+        /* a:2 claims to be a:3 inside */
+        FRAME("a", 2, OK_BODY("a", 3))
+        /* b:1 twice: neither is trusted */
+        FRAME("b", 1, OK_BODY("b", 1)) FRAME("b", 1, OK_BODY("b", 1))
+        /* b:2 garbled JSON */
+        FRAME("b", 2, "{\"scenario\": ")
+        /* c:1 ok but with a status we do not know */
+        FRAME("c", 1, "{\"scenario\":\"c\",\"seed\":1,\"status\":\"passed\","
+                      "\"obs\":{}}")
+        /* c:2 cut short by the end of the output */
+        "@@tglab-frame-begin c:2@@\n{\"scenario\":\"c\"";
+    assert_null(pipeline__frames_parse(out, sizeof out - 1, false,
+                                       "the probe exited with status 0", runs,
+                                       6));
+    assert_int_equal(runs[0].status, PIPELINE_RUN_OK);
+    assert_string_equal(runs[0].stderr_tail, "hi\n");
+    for (size_t i = 1; i < 6; i++) {
+        assert_int_equal(runs[i].status, PIPELINE_RUN_BAD_REPORT);
+        assert_non_null(runs[i].frame);
+        assert_non_null(runs[i].note);
+        /* The synthesized frame is well-formed and names its run. */
+        json_t *f = runs[i].frame;
+        assert_string_equal(json_string_value(json_object_get(f, "scenario")),
+                            runs[i].scenario);
+        assert_int_equal(json_integer_value(json_object_get(f, "seed")),
+                         runs[i].seed);
+        assert_true(json_is_null(json_object_get(f, "obs")));
+    }
+    free_runs(runs, 6);
+
+    /* A probe killed by its clock: the runs without frames timed out. */
+    pipeline__run two[2] = {run_for("a", 1), run_for("a", 2)};
+    static const char part[] = FRAME("a", 1, OK_BODY("a", 1));
+    assert_null(pipeline__frames_parse(
+        part, sizeof part - 1, false,
+        "the probe was stopped after 4000 ms: out of time", two, 2));
+    assert_int_equal(two[0].status, PIPELINE_RUN_OK);
+    assert_int_equal(two[1].status, PIPELINE_RUN_TIMEOUT);
+    free_runs(two, 2);
+
+    /* Nesting beyond the cap is refused before jansson recurses. */
+    char deep[4096] = "@@tglab-frame-begin a:1@@\n";
+    for (int i = 0; i < 1000; i++)
+        strcat(deep, "[");
+    strcat(deep, "\n@@tglab-frame-end@@\n");
+    pipeline__run one = run_for("a", 1);
+    assert_null(
+        pipeline__frames_parse(deep, strlen(deep), false, "x", &one, 1));
+    assert_int_equal(one.status, PIPELINE_RUN_BAD_REPORT);
+    free_runs(&one, 1);
+}
+
+static void sha(const char *data, size_t len, const char *want)
+{
+    pipeline__sha256 s;
+    char hex[65];
+    pipeline__sha256_init(&s);
+    /* In uneven pieces, to cross the block boundaries. */
+    for (size_t i = 0; i < len;) {
+        size_t n = len - i < 7 ? len - i : 7;
+        pipeline__sha256_add(&s, data + i, n);
+        i += n;
+    }
+    pipeline__sha256_hex(&s, hex);
+    assert_string_equal(hex, want);
+}
+
+static void test_pipeline_sha256_vectors(void **state)
+{
+    (void)state;
+    sha("", 0,
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    sha("abc", 3,
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    sha(m, strlen(m),
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    char *a = malloc(1000000);
+    assert_non_null(a);
+    memset(a, 'a', 1000000);
+    sha(a, 1000000,
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+    free(a);
+}
+
+static void test_pipeline_clean_makes_text_safe(void **state)
+{
+    (void)state;
+    const char *in = "ok \xc3\xa9 \x1b[2J\xff\x80 \xe2\x80\xae\n\tx";
+    char *s = pipeline__clean(in, strlen(in), 0, true);
+    /* Valid UTF-8 stays; escapes, invalid bytes and bidi overrides
+     * (which reorder what a reader sees) are spelled out. */
+    assert_string_equal(s, "ok \xc3\xa9 \\x1b[2J\\xff\\x80 \\u202e\n x");
+    free(s);
+    /* C1 controls and overlong forms are escaped too. */
+    s = pipeline__clean("\xc2\x9b" "31m \xc0\xaf", 8, 0, false);
+    assert_string_equal(s, "\\xc2\\x9b31m \\xc0\\xaf");
+    free(s);
+    s = pipeline__clean("line\nbreak", 10, 0, false);
+    assert_string_equal(s, "line\\x0abreak");
+    free(s);
+    s = pipeline__clean("abcdef", 6, 3, false);
+    assert_string_equal(s, "abc...");
+    free(s);
+}
+
+/* ---- the real exercises ------------------------------------------------- */
+
+/* Loads exercise `id` from the repo's manifest into *ex (strings owned by
+ * the returned JSON, which the caller releases).  NULL when absent. */
+static json_t *real_exercise(const char *id, manifest_exercise *ex,
+                             manifest_check *checks, char **fns)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/exercises/manifest.json", g.repo);
+    json_t *doc = json_load_file(path, 0, NULL);
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(doc, "exercises"), i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "id")), id) != 0)
+            continue;
+        memset(ex, 0, sizeof *ex);
+        ex->id = (char *)json_string_value(json_object_get(e, "id"));
+        json_t *f = json_object_get(e, "functions");
+        for (size_t k = 0; k < json_array_size(f) && k < 4; k++)
+            fns[k] = (char *)json_string_value(json_array_get(f, k));
+        ex->functions = fns;
+        ex->nfunctions = json_array_size(f);
+        json_t *cs = json_object_get(e, "checks");
+        for (size_t k = 0; k < json_array_size(cs) && k < 32; k++) {
+            json_t *c = json_array_get(cs, k);
+            checks[k] = (manifest_check){
+                (char *)json_string_value(json_object_get(c, "name")),
+                (int)json_integer_value(json_object_get(c, "points")),
+                (int)json_integer_value(json_object_get(c, "hint"))};
+        }
+        ex->checks = checks;
+        ex->nchecks = json_array_size(cs) < 32 ? json_array_size(cs) : 32;
+        return doc;
+    }
+    json_decref(doc);
+    return NULL;
+}
+
+static void test_pipeline_real_exercises(void **state)
+{
+    (void)state;
+    static const char *const ids[] = {"01-task-groups/send_all",
+                                      "06-error-groups/split_retryable"};
+    for (size_t k = 0; k < 2; k++) {
+        manifest_exercise ex;
+        manifest_check checks[32];
+        char *fns[4];
+        json_t *doc = real_exercise(ids[k], &ex, checks, fns);
+        char checker[PATH_MAX + 64];
+        snprintf(checker, sizeof checker, "%s/build/checks/%s.checker",
+                 g.repo, ids[k]);
+        if (!doc || access(checker, X_OK) != 0) {
+            json_decref(doc);
+            fprintf(stderr, "(skipping %s: not built)\n", ids[k]);
+            continue;
+        }
+        pipeline_opts o;
+        pipeline_opts_init(&o, g.repo, SANDBOX_LEARNER);
+        o.cache_dir = g.cache;
+        char path[PATH_MAX + 64], why[512];
+        pipeline_result r;
+        /* The solution passes every check under every seed... */
+        snprintf(path, sizeof path, "%s/solutions/%s.c", g.repo, ids[k]);
+        assert_int_equal(pipeline_check(&o, &ex, path, &r, why, sizeof why),
+                         0);
+        if (!r.passed) {
+            char *t = pipeline_render_text(&r, 0);
+            fail_msg("the solution of %s does not pass:\n%s", ids[k], t);
+        }
+        pipeline_result_free(&r);
+        /* ...and the starter fails at least one. */
+        snprintf(path, sizeof path, "%s/exercises/%s.c", g.repo, ids[k]);
+        assert_int_equal(pipeline_check(&o, &ex, path, &r, why, sizeof why),
+                         0);
+        assert_false(r.passed);
+        pipeline_result_free(&r);
+        json_decref(doc);
+    }
+    assert_nothing_left();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pipeline_sha256_vectors),
+        cmocka_unit_test(test_pipeline_clean_makes_text_safe),
+        cmocka_unit_test(test_pipeline_diag_parses_gcc_output),
+        cmocka_unit_test(test_pipeline_symbols_rules),
+        cmocka_unit_test(test_pipeline_symbols_parser_fails_closed),
+        cmocka_unit_test(test_pipeline_frames_are_validated),
+        cmocka_unit_test(test_pipeline_correct_solution_passes),
+        cmocka_unit_test(test_pipeline_warning_is_a_hint),
+        cmocka_unit_test(test_pipeline_syntax_error_has_file_and_line),
+        cmocka_unit_test(test_pipeline_wrong_signature_points_at_the_prototype),
+        cmocka_unit_test(test_pipeline_include_of_absolute_path_fails),
+        cmocka_unit_test(test_pipeline_missing_function),
+        cmocka_unit_test(test_pipeline_main_is_refused),
+        cmocka_unit_test(test_pipeline_constructor_is_refused),
+        cmocka_unit_test(test_pipeline_asm_init_array_is_refused),
+        cmocka_unit_test(test_pipeline_ifunc_is_refused),
+        cmocka_unit_test(test_pipeline_redefined_libtg_is_refused),
+        cmocka_unit_test(test_pipeline_redefined_cmocka_is_refused),
+        cmocka_unit_test(test_pipeline_helper_must_be_static),
+        cmocka_unit_test(test_pipeline_exit_inside_the_function_fails),
+        cmocka_unit_test(test_pipeline_fake_banner_fails),
+        cmocka_unit_test(test_pipeline_infinite_loop_times_out),
+        cmocka_unit_test(test_pipeline_crash_names_the_signal),
+        cmocka_unit_test(test_pipeline_flaky_pass_is_reported),
+        cmocka_unit_test(test_pipeline_grade_mode_gives_the_same_verdicts),
+        cmocka_unit_test(test_pipeline_empty_file),
+        cmocka_unit_test(test_pipeline_binary_file),
+        cmocka_unit_test(test_pipeline_huge_file_is_refused),
+        cmocka_unit_test(test_pipeline_missing_file_and_directory),
+        cmocka_unit_test(test_pipeline_non_utf8_path),
+        cmocka_unit_test(test_pipeline_symlink_refused_in_grade_mode),
+        cmocka_unit_test(test_pipeline_cache_skips_the_compiler),
+        cmocka_unit_test(test_pipeline_batch_grades_each_job),
+        cmocka_unit_test(test_pipeline_internal_errors_say_lab_error),
+        cmocka_unit_test(test_pipeline_real_exercises),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
