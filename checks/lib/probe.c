@@ -57,7 +57,8 @@
 #endif
 
 #ifdef PROBE_ASAN
-#include <sanitizer/allocator_interface.h>
+/* From the sanitizer runtime (GCC ships no allocator_interface.h). */
+size_t __sanitizer_get_current_allocated_bytes(void);
 #else
 #include <malloc.h>
 #endif
@@ -510,11 +511,22 @@ static bool write_all(int fd, const char *buf, size_t len)
     return true;
 }
 
+/* A learner's exit() in the child: flush what it printed and leave with
+ * its status at once, before anything else registered with atexit runs
+ * (LeakSanitizer's check, under ASan, would turn exit(0) into exit(1)). */
+static void child_on_exit(int status, void *arg)
+{
+    (void)arg;
+    fflush(stdout);
+    _exit(status);
+}
+
 /* The child's whole life: run the scenario, report, exit.  Never returns. */
 static void child_main(const probe_scenario *sc, uint64_t seed, int report_fd)
 {
     static char out_buf[4096];
     setvbuf(stdout, out_buf, _IOLBF, sizeof out_buf);
+    on_exit(child_on_exit, NULL);
     json_set_alloc_funcs(arena_alloc, arena_free);
 
     static probe__state st;
@@ -888,14 +900,26 @@ static void exec_without_tcache(char **argv)
 #endif
 }
 
-int main(int argc, char **argv)
+static void list_scenarios(void)
 {
-    exec_without_tcache(argv);
-    size_t nruns = 0;
-    run_spec *runs = calloc((size_t)argc, sizeof *runs);
-    uint64_t timeout_ms = DEFAULT_TIMEOUT_MS;
-    if (!runs)
-        return 3;
+    json_t *names = json_array();
+    for (const probe_scenario *sc = PROBE_SCENARIOS; sc->name; sc++)
+        json_array_append_new(names, json_string(sc->name));
+    json_t *doc = json_pack("{s:o}", "scenarios", names);
+    char *text = json_dumps(doc, JSON_COMPACT);
+    puts(text ? text : "{}");
+    free(text);
+    json_decref(doc);
+}
+
+/*
+ * Reads the command line into runs (room for argc entries) and
+ * *timeout_ms.  Returns -1 to go on running, or the exit status to leave
+ * with (0 after --help or --list, 2 for a usage error).
+ */
+static int parse_args(int argc, char **argv, run_spec *runs, size_t *nruns,
+                      uint64_t *timeout_ms)
+{
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -903,14 +927,7 @@ int main(int argc, char **argv)
             return 0;
         }
         if (strcmp(a, "--list") == 0) {
-            json_t *names = json_array();
-            for (const probe_scenario *sc = PROBE_SCENARIOS; sc->name; sc++)
-                json_array_append_new(names, json_string(sc->name));
-            json_t *doc = json_pack("{s:o}", "scenarios", names);
-            char *text = json_dumps(doc, JSON_COMPACT);
-            puts(text ? text : "{}");
-            free(text);
-            json_decref(doc);
+            list_scenarios();
             return 0;
         }
         if ((strcmp(a, "--run") == 0 || strcmp(a, "--timeout-ms") == 0) &&
@@ -920,36 +937,51 @@ int main(int argc, char **argv)
             return 2;
         }
         if (strcmp(a, "--timeout-ms") == 0) {
-            if (!parse_u64(argv[++i], &timeout_ms) || timeout_ms == 0 ||
-                timeout_ms > 3600000) {
+            if (!parse_u64(argv[++i], timeout_ms) || *timeout_ms == 0 ||
+                *timeout_ms > 3600000) {
                 fprintf(stderr, "probe: bad --timeout-ms '%s'\n", argv[i]);
                 return 2;
             }
         } else if (strcmp(a, "--run") == 0) {
             const char *spec = argv[++i];
             const char *colon = strrchr(spec, ':');
-            const probe_scenario *sc =
-                colon ? find_scenario(spec, (size_t)(colon - spec)) : NULL;
-            if (!colon || !parse_u64(colon + 1, &runs[nruns].seed)) {
+            if (!colon || !parse_u64(colon + 1, &runs[*nruns].seed)) {
                 fprintf(stderr, "probe: bad --run '%s' (want SCENARIO:SEED)\n",
                         spec);
                 return 2;
             }
-            if (!sc) {
+            runs[*nruns].sc = find_scenario(spec, (size_t)(colon - spec));
+            if (!runs[*nruns].sc) {
                 fprintf(stderr, "probe: no scenario named '%.*s'\n",
                         (int)(colon - spec), spec);
                 return 2;
             }
-            runs[nruns++].sc = sc;
+            (*nruns)++;
         } else {
             fprintf(stderr, "probe: unknown argument '%s'\n", a);
             usage(stderr);
             return 2;
         }
     }
-    if (nruns == 0) {
+    if (*nruns == 0) {
         usage(stderr);
         return 2;
+    }
+    return -1;
+}
+
+int main(int argc, char **argv)
+{
+    exec_without_tcache(argv);
+    size_t nruns = 0;
+    uint64_t timeout_ms = DEFAULT_TIMEOUT_MS;
+    run_spec *runs = calloc((size_t)argc, sizeof *runs);
+    if (!runs)
+        return 3;
+    int status = parse_args(argc, argv, runs, &nruns, &timeout_ms);
+    if (status >= 0) {
+        free(runs);
+        return status;
     }
 
     /* Children run as the same user: keep them out of this process's
@@ -958,6 +990,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (pipe2(sigchld_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
         perror("probe: pipe");
+        free(runs);
         return 3;
     }
     struct sigaction sa;
