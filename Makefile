@@ -80,7 +80,7 @@ TEST_SUPPORT_OBJ := $(TEST_SUPPORT:%.c=$(BUILD)/%.o)
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCHES   := $(BENCH_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all lab libtg test check test-plain test-asan test-valgrind bench \
+.PHONY: all lab libtg test check test-plain test-asan test-valgrind test-ui bench \
 	deps check-deps install uninstall clean format
 
 all: check-deps $(LIBTG) $(LAB) $(JAIL)
@@ -203,6 +203,19 @@ $(BUILD)/checks/%.probe.o: checks/%.probe.c
 	$(Q)$(CC) $(ALL_CFLAGS) $(EXERCISE_INC) -Iexercises/$(dir $*) \
 		$(call pkg_cflags,$(PKGS_CHECKS)) -c $< -o $@
 
+# The world's own tests (tests/exercises/test_*.c) run with the runner's
+# tests; tests/runner/test_exercises.c grades every exercise end to end.
+EXERCISE_TEST_SRC := $(wildcard tests/exercises/test_*.c)
+EXERCISE_TESTS    := $(EXERCISE_TEST_SRC:%.c=$(BUILD)/%)
+RUNNER_TESTS      += $(EXERCISE_TESTS)
+
+$(BUILD)/tests/exercises/test_%: tests/exercises/test_%.c $(LIBWORLD) $(LIBTG)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(EXERCISE_INC) $(call pkg_cflags,$(PKGS_TEST)) \
+		-o $@ $< $(ALL_LDFLAGS) $(LIBWORLD) $(LIBTG) \
+		$(call pkg_libs,$(PKGS_TEST) $(PKGS_CORE)) -lm
+
 $(BUILD)/checks/%.checker: checks/%.checks.c $(BUILD)/checks/lib/checker.o
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  LD      $@")
@@ -221,6 +234,20 @@ test check: check-deps
 test-plain: $(LIBTG) $(LAB) $(JAIL) $(CORE_TESTS) $(RUNNER_TESTS)
 	$(Q)sh tests/run --label plain $(CORE_TESTS) $(RUNNER_TESTS)
 	$(Q)BUILD=$(BUILD) sh tests/core/cross/run
+	$(Q)$(MAKE) --no-print-directory test-ui
+
+# The full-screen UI, driven through tmux against golden screens
+# (tests/ui/run prints "N passed, N failed").
+UI_DRIVER := $(BUILD)/tests/ui/tui_driver
+test-ui: $(UI_DRIVER)
+	$(Q)BUILD=$(BUILD) sh tests/ui/run
+
+$(UI_DRIVER): tests/ui/driver.c $(RUNNER_LIB_OBJ) $(LIBTG)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(PKGS_RUNNER)) -Irunner/src \
+		-o $@ $< $(RUNNER_LIB_OBJ) $(ALL_LDFLAGS) $(LIBTG) \
+		$(call pkg_libs,$(PKGS_RUNNER)) -lm
 
 test-asan:
 	$(Q)$(MAKE) --no-print-directory SAN=1 BUILD=$(BUILD)/asan \
