@@ -3,9 +3,9 @@
  * bounce.  (Lesson 01: task groups.)
  *
  * send_all sends one email per job, all at once, in one task group.  As
- * written, one bounced address stops the whole batch: run `lab check` and
- * look at the call log.  Make every address get its send, record each
- * outcome in its own job, and return only what must still stop everything.
+ * written, one bounced address stops the whole batch (run `lab check` to
+ * see it).  Make every address get its send, record each outcome in its
+ * own job, and return only what must still stop everything.
  *
  * The job record and send_all's contract are in send_all.h; send_email,
  * EmailError and BounceError are in world.h.
