@@ -361,37 +361,58 @@ static tg_result list_task(void *arg)
     return e ? tg_raise(e) : tg_return(NULL);
 }
 
-/* The stages after input; the result's stage says how far they got. */
+/* The stages after input; the result's stage says how far they got.
+ *
+ *   outer: probe slices, waiting at their gates ......... then running
+ *   inner:   checker --list  ∥  build (compile, readelf ∥ link)
+ *
+ * The owner waits for the inner group, opens the gates (or tells the
+ * slices to leave), then waits for the outer one.  An internal failure
+ * anywhere cancels the rest, processes included. */
 static tg_error *run_stages(pipeline__ctx *c)
 {
     pipeline_result *r = c->res;
     tg_error *e = make_box(c);
     if (!e)
+        e = pipeline__probe_prepare(c);
+    if (!e)
         e = hand_over_box(c);
     if (e)
         return e;
-
-    /* Build and list the checks side by side. */
-    tg_group *g = tg_group_new();
-    if (!g)
+    tg_group *outer = tg_group_new(), *inner = tg_group_new();
+    if (!outer || !inner) {
+        tg_group_free(outer);
+        tg_group_free(inner);
         return pipeline__fail("out of memory");
-    tg_task *list = tg_spawn(g, list_task, c);
-    tg_task *build = list ? tg_spawn(g, build_task, c) : NULL;
-    e = tg_group_wait(g);
-    tg_group_free(g);
-    if (!e && !build)
+    }
+    e = pipeline__probe_start(c, outer);
+    tg_task *list = e ? NULL : tg_spawn(inner, list_task, c);
+    tg_task *build = list ? tg_spawn(inner, build_task, c) : NULL;
+    tg_error *ie = tg_group_wait(inner);
+    tg_group_free(inner);
+    if (!e && !ie && !build)
         e = pipeline__fail("out of memory");
-    if (e)
-        return e;
-    if (c->build_rc != 0)
-        return NULL; /* a stage failed: the messages say why */
-
-    r->stage = PIPELINE_STAGE_PROBE;
+    if (!e)
+        e = ie;
+    else
+        tg_error_unref(ie);
+    bool go = !e && c->build_rc == 0;
     uint64_t t = pipeline__now_ms();
-    e = pipeline__probe(c);
+    if (go)
+        r->stage = PIPELINE_STAGE_PROBE;
+    tg_error *re = pipeline__probe_release(c, go);
+    if (re && !e)
+        e = re;
+    else
+        tg_error_unref(re);
+    /* On an error, the slices are cancelled (their sandboxes killed) and
+     * the error joins whatever they raised. */
+    tg_error *oe = e ? tg_group_exit(outer, e) : tg_group_wait(outer);
+    tg_group_free(outer);
+    pipeline__probe_close(c);
+    if (oe || !go)
+        return oe; /* when !go, a stage failed: the messages say why */
     r->stage_ms[PIPELINE_STAGE_PROBE] = pipeline__now_ms() - t;
-    if (e)
-        return e;
     r->stage = PIPELINE_STAGE_VERDICT;
     t = pipeline__now_ms();
     e = pipeline__verdict(c);
@@ -509,6 +530,7 @@ static int check_in_task(check_args *a)
 out:
     if (e)
         rc = report(e, a->why, a->whylen);
+    pipeline__probe_close(c);
     remove_tree(c->tmp);
     pipeline__runs_free(c);
     free(c->src);

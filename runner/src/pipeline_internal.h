@@ -89,6 +89,10 @@ typedef struct pipeline__listed {
     char *name, *scenario;
 } pipeline__listed;
 
+/* At most this many probe processes per check, and runs in each. */
+#define PIPELINE__MAX_SLICES 16
+#define PIPELINE__MAX_RUNS_PER_SLICE 640
+
 /* Things bound read-only into the sandbox, by index. */
 enum {
     PIPELINE__B_INC_TG,      /* core/include */
@@ -135,6 +139,10 @@ typedef struct pipeline__ctx {
     char *cache_diag; /* the compiler's stderr saved with the object */
 
     int build_rc; /* pipeline__build's answer */
+
+    void *slices;              /* the probe processes (pipeline_probe.c) */
+    size_t nslices;
+    int gates[PIPELINE__MAX_SLICES]; /* their FIFOs, opened O_RDWR */
 
     pipeline__listed *listed; /* from checker --list */
     size_t nlisted;
@@ -236,8 +244,18 @@ int pipeline__build(pipeline__ctx *c, tg_error **err);
 /* Runs `checker --list` into c->listed. */
 tg_error *pipeline__list_checks(pipeline__ctx *c);
 
-/* Runs the probe for every (scenario, seed) and fills c->runs. */
-tg_error *pipeline__probe(pipeline__ctx *c);
+/*
+ * The probe stage, in three steps around the build: prepare makes one
+ * gate per probe process (before the box is handed to the sandbox);
+ * start spawns the probe processes into g, where they wait at their gates
+ * while the build runs; release sends each its runs (go: every (scenario,
+ * seed) the listed checks need) or tells it to leave (!go).  The tasks
+ * fill c->runs.  close releases the gates once g is done.
+ */
+tg_error *pipeline__probe_prepare(pipeline__ctx *c);
+tg_error *pipeline__probe_start(pipeline__ctx *c, tg_group *g);
+tg_error *pipeline__probe_release(pipeline__ctx *c, bool go);
+void pipeline__probe_close(pipeline__ctx *c);
 
 /*
  * Parses the probe's stdout into the runs: each run gets its validated

@@ -15,13 +15,17 @@
  * probe printed reaches the checker except through this validation.
  *
  * With opts->jobs > 1 the runs are split into that many probe processes
- * (contiguous slices, one task each, one task group): hangs then time out
- * side by side instead of one after the other.
+ * (contiguous slices, one task each): hangs then time out side by side
+ * instead of one after the other.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "pipeline_internal.h"
 
@@ -246,9 +250,29 @@ tg_error *pipeline__frames_parse(const char *out, size_t len, bool truncated,
 
 /* ---- running ---------------------------------------------------------- */
 
+/*
+ * The probe's sandboxes start while the learner's file is still being
+ * built, so that their set-up (10-15 ms each) is off the critical path.
+ * Each waits at a gate, a FIFO in the box, for one line: "go" and the
+ * driver's arguments (its runs), or anything else to leave without running
+ * anything.  The gate is opened read-write by us, so the line waits in the
+ * pipe whether or not the sandbox is reading yet, and nobody blocks; it is
+ * closed once its sandbox has ended.  The box is bound read-only into
+ * these sandboxes from the start: they see the probe the build links, and
+ * can change nothing.  Nothing of the submission runs before "go", which
+ * is sent only once the symbol check has passed.
+ */
+static const char gate_script[] =
+    "read -r -a args < \"$1\" || exit 0\n"
+    "[ \"${args[0]-}\" = go ] || exit 0\n"
+    "exec ./probe \"${args[@]:1}\"\n";
+
+#define GATE_RUN_LINE (64u << 10)
+
 typedef struct slice {
     pipeline__ctx *c;
-    pipeline__run *runs;
+    int index;
+    pipeline__run *runs; /* set when the gate opens */
     size_t n;
 } slice;
 
@@ -256,33 +280,18 @@ static tg_result run_slice(void *arg)
 {
     slice *s = arg;
     pipeline__ctx *c = s->c;
+    char gate[32];
+    snprintf(gate, sizeof gate, ".gate%d", s->index);
+    const char *const cmd[] = {"bash", "-c", gate_script, "probe", gate, NULL};
     uint64_t timeout = run_timeout(c);
-    const char **cmd = calloc(2 * s->n + 5, sizeof *cmd);
-    char (*specs)[320] = calloc(s->n, sizeof *specs);
-    char tbuf[32];
-    if (!cmd || !specs) {
-        free(cmd);
-        free(specs);
-        return tg_raise(pipeline__fail("out of memory"));
-    }
-    size_t k = 0;
-    cmd[k++] = "./probe";
-    for (size_t i = 0; i < s->n; i++) {
-        snprintf(specs[i], sizeof specs[i], "%s:%llu", s->runs[i].scenario,
-                 (unsigned long long)s->runs[i].seed);
-        cmd[k++] = "--run";
-        cmd[k++] = specs[i];
-    }
-    snprintf(tbuf, sizeof tbuf, "%llu", (unsigned long long)timeout);
-    cmd[k++] = "--timeout-ms";
-    cmd[k++] = tbuf;
-    cmd[k] = NULL;
 
     sandbox_spec spec;
     pipeline__spec(c, &spec, true);
-    /* The driver runs the scenarios one after the other, each under its
-     * own timeout; the sandbox's clock is the backstop for all of them. */
-    spec.wall_ms = s->n * (timeout + 500) + 3000;
+    /* The driver keeps each run's clock itself; the sandbox's clock is a
+     * backstop for the wait at the gate (a build) and every run. */
+    uint64_t build_wall = spec.wall_ms;
+    spec.wall_ms = build_wall + PIPELINE__MAX_RUNS_PER_SLICE * (timeout + 500) +
+                   3000;
     spec.output_cap = PROBE_OUT_CAP;
     if (c->opts->sanitizers) {
         spec.sanitizers = true;
@@ -290,10 +299,12 @@ static tg_result run_slice(void *arg)
     }
     tg_process_result pr;
     tg_error *e = pipeline__sandboxed(c, &spec, cmd, PROBE_OUT_CAP, &pr);
-    free(cmd);
-    free(specs);
     if (e)
         return tg_raise(e);
+    if (s->n == 0) { /* told to leave: nothing to read */
+        tg_process_result_free(&pr);
+        return tg_return(NULL);
+    }
     char ended[200];
     bool timed_out = sandbox_timed_out(pr.exit_status, pr.timed_out);
     if (timed_out)
@@ -331,50 +342,132 @@ static tg_result run_slice(void *arg)
     return e ? tg_raise(e) : tg_return(NULL);
 }
 
-tg_error *pipeline__probe(pipeline__ctx *c)
+tg_error *pipeline__probe_prepare(pipeline__ctx *c)
 {
-    /* Every scenario the checks need (once, in list order) x every seed. */
-    size_t nseeds = c->res->nseeds;
-    c->runs = calloc(c->nlisted * nseeds + 1, sizeof *c->runs);
-    if (!c->runs)
+    size_t n = c->opts->jobs > 1 ? c->opts->jobs : 1;
+    if (n > PIPELINE__MAX_SLICES)
+        n = PIPELINE__MAX_SLICES;
+    slice *sl = calloc(n, sizeof *sl);
+    if (!sl)
         return pipeline__fail("out of memory");
-    for (size_t i = 0; i < c->nlisted; i++) {
-        bool dup = false;
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(c->listed[j].scenario, c->listed[i].scenario) == 0)
-                dup = true;
-        if (dup)
+    c->slices = sl;
+    for (size_t i = 0; i < n; i++) {
+        char path[PATH_MAX + 32];
+        if (!pipeline__fmt(path, sizeof path, "%s/.gate%zu", c->box, i) ||
+            mkfifo(path, 0644) != 0)
+            return pipeline__fail("cannot create %s: %s", path,
+                                  strerror(errno));
+        int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            return pipeline__fail("cannot open %s: %s", path,
+                                  strerror(errno));
+        /* Room for the longest run list: the write never blocks. */
+        fcntl(fd, F_SETPIPE_SZ, (int)GATE_RUN_LINE * 2);
+        c->gates[i] = fd;
+        c->nslices = i + 1;
+        sl[i] = (slice){.c = c, .index = (int)i};
+    }
+    return NULL;
+}
+
+tg_error *pipeline__probe_start(pipeline__ctx *c, tg_group *g)
+{
+    slice *sl = c->slices;
+    for (size_t i = 0; i < c->nslices; i++)
+        if (!tg_spawn(g, run_slice, &sl[i]))
+            return pipeline__fail("out of memory");
+    return NULL;
+}
+
+/* Writes all of line to a gate; false when it does not fit. */
+static bool gate_write(int fd, const char *line, size_t len)
+{
+    size_t put = 0;
+    while (put < len) {
+        ssize_t w = write(fd, line + put, len - put);
+        if (w < 0 && errno == EINTR)
             continue;
-        for (size_t s = 0; s < nseeds; s++)
-            c->runs[c->nruns++] = (pipeline__run){
-                .scenario = c->listed[i].scenario, .seed = c->res->seeds[s]};
+        if (w <= 0)
+            return false;
+        put += (size_t)w;
     }
-    if (c->nruns == 0)
-        return NULL;
-    size_t nslices = c->opts->jobs > 1 ? c->opts->jobs : 1;
-    if (nslices > c->nruns)
-        nslices = c->nruns;
-    slice slices[16];
-    if (nslices > 16)
-        nslices = 16;
-    if (nslices == 1) {
-        slices[0] = (slice){c, c->runs, c->nruns};
-        tg_result r = run_slice(&slices[0]);
-        return r.error;
+    return true;
+}
+
+tg_error *pipeline__probe_release(pipeline__ctx *c, bool go)
+{
+    slice *sl = c->slices;
+    tg_error *e = NULL;
+    if (go) {
+        /* Every scenario the checks need (once, in list order) x every
+         * seed, in contiguous slices. */
+        size_t nseeds = c->res->nseeds;
+        c->runs = calloc(c->nlisted * nseeds + 1, sizeof *c->runs);
+        if (!c->runs) {
+            e = pipeline__fail("out of memory");
+            go = false;
+        }
+        for (size_t i = 0; go && i < c->nlisted; i++) {
+            bool dup = false;
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(c->listed[j].scenario, c->listed[i].scenario) == 0)
+                    dup = true;
+            for (size_t s = 0; !dup && s < nseeds; s++)
+                c->runs[c->nruns++] =
+                    (pipeline__run){.scenario = c->listed[i].scenario,
+                                    .seed = c->res->seeds[s]};
+        }
+        size_t used = c->nslices < c->nruns ? c->nslices : c->nruns;
+        size_t per = used ? c->nruns / used : 0;
+        size_t extra = used ? c->nruns % used : 0, at = 0;
+        for (size_t i = 0; go && i < used; i++) {
+            sl[i].runs = c->runs + at;
+            sl[i].n = per + (i < extra ? 1 : 0);
+            at += sl[i].n;
+            if (sl[i].n > PIPELINE__MAX_RUNS_PER_SLICE) {
+                e = pipeline__fail("too many probe runs (%zu) for one "
+                                   "probe process",
+                                   sl[i].n);
+                go = false;
+            }
+        }
     }
-    tg_group *g = tg_group_new();
-    if (!g)
-        return pipeline__fail("out of memory");
-    size_t per = c->nruns / nslices, extra = c->nruns % nslices, at = 0;
-    for (size_t i = 0; i < nslices; i++) {
-        size_t n = per + (i < extra ? 1 : 0);
-        slices[i] = (slice){c, c->runs + at, n};
-        at += n;
-        tg_spawn(g, run_slice, &slices[i]);
+    for (size_t i = 0; i < c->nslices; i++) {
+        pipeline__buf b = {0};
+        if (go && sl[i].n) {
+            pipeline__buf_puts(&b, "go");
+            for (size_t k = 0; k < sl[i].n; k++)
+                pipeline__buf_printf(&b, " --run %s:%llu",
+                                     sl[i].runs[k].scenario,
+                                     (unsigned long long)sl[i].runs[k].seed);
+            pipeline__buf_printf(&b, " --timeout-ms %llu\n",
+                                 (unsigned long long)run_timeout(c));
+        } else {
+            sl[i].n = 0;
+            pipeline__buf_puts(&b, "no\n");
+        }
+        if (b.oom || b.len > GATE_RUN_LINE ||
+            !gate_write(c->gates[i], b.s, b.len)) {
+            if (!e)
+                e = pipeline__fail("cannot send the probe its runs");
+            sl[i].n = 0;
+            /* A gate that cannot be written is closed: EOF ends it. */
+            close(c->gates[i]);
+            c->gates[i] = -1;
+        }
+        pipeline__buf_free(&b);
     }
-    tg_error *e = tg_group_wait(g);
-    tg_group_free(g);
     return e;
+}
+
+void pipeline__probe_close(pipeline__ctx *c)
+{
+    for (size_t i = 0; i < c->nslices; i++)
+        if (c->gates[i] >= 0)
+            close(c->gates[i]);
+    c->nslices = 0;
+    free(c->slices);
+    c->slices = NULL;
 }
 
 void pipeline__runs_free(pipeline__ctx *c)

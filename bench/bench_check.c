@@ -1,0 +1,234 @@
+/*
+ * bench_check.c -- how long `lab check` takes on a correct solution,
+ * against the floor: a plain `cc -c` of the same file plus the link of the
+ * same probe, measured in the same run.
+ *
+ * Every iteration writes a fresh copy of the solution (a unique comment at
+ * the end), so the object cache misses and the check compiles for real
+ * ("cold", what lab watch sees after a save); the same file is then
+ * checked again ("warm": lab next after lab check, the cache hits).  The
+ * three are interleaved so that a noisy neighbour hurts them alike.  Each
+ * measurement is a whole process, as a learner runs it: build/lab submit
+ * FILE --exercise EX, which goes through the same pipeline as lab check.
+ *
+ *   build/bench/bench_check [ITERATIONS] [EXERCISE]
+ *
+ * Targets (issue 4): cold median <= 1.5 x the floor, and <= 250 ms.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static char root[PATH_MAX];
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Runs argv with its output in out (or /dev/null); returns the exit
+ * status, or -1. */
+static int run(char *const *argv, const char *out)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, out ? out : "/dev/null",
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        return -1;
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(1 << 20);
+    *len = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+    fclose(f);
+    if (buf)
+        buf[*len] = '\0';
+    return buf;
+}
+
+/* "key":N in a JSON text, crudely (the bench links no JSON parser). */
+static double json_num(const char *text, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = text ? strstr(text, pat) : NULL;
+    return p ? atof(p + strlen(pat)) : 0;
+}
+
+static int find_root(void)
+{
+    if (access("build/lab", X_OK) == 0)
+        return realpath(".", root) ? 0 : -1;
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return -1;
+    self[n] = '\0';
+    for (int i = 0; i < 3; i++) {
+        char *s = strrchr(self, '/');
+        if (s)
+            *s = '\0';
+    }
+    return realpath(self, root) ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    int iters = argc > 1 ? atoi(argv[1]) : 15;
+    const char *id = argc > 2 ? argv[2] : "01-task-groups/send_all";
+    if (iters < 3)
+        iters = 3;
+    if (find_root() != 0) {
+        fprintf(stderr, "bench_check: cannot find the lab (run from its "
+                        "root)\n");
+        return 1;
+    }
+    char lab[PATH_MAX + 16], sol[PATH_MAX + 300], probe[PATH_MAX + 300];
+    snprintf(lab, sizeof lab, "%s/build/lab", root);
+    snprintf(sol, sizeof sol, "%s/solutions/%s.c", root, id);
+    snprintf(probe, sizeof probe, "%s/build/checks/%s.probe.o", root, id);
+    if (access(lab, X_OK) || access(sol, R_OK) || access(probe, R_OK)) {
+        fprintf(stderr, "bench_check: build/lab, %s or its probe is "
+                        "missing: run make\n", sol);
+        return 1;
+    }
+    size_t slen;
+    char *solution = slurp(sol, &slen);
+    char dir[] = "/tmp/bench_check.XXXXXX";
+    if (!solution || !mkdtemp(dir))
+        return 1;
+    const char *slash = strrchr(id, '/');
+    char file[PATH_MAX], obj[PATH_MAX], exe[PATH_MAX], json[PATH_MAX];
+    char inc_ex[PATH_MAX + 300], inc_tg[PATH_MAX + 32],
+        inc_sup[PATH_MAX + 32];
+    snprintf(file, sizeof file, "%s/%s.c", dir, slash ? slash + 1 : id);
+    snprintf(obj, sizeof obj, "%s/learner.o", dir);
+    snprintf(exe, sizeof exe, "%s/probe", dir);
+    snprintf(json, sizeof json, "%s/out.json", dir);
+    snprintf(inc_tg, sizeof inc_tg, "-I%s/core/include", root);
+    snprintf(inc_sup, sizeof inc_sup, "-I%s/exercises/support", root);
+    snprintf(inc_ex, sizeof inc_ex, "-I%s/exercises/%.*s", root,
+             (int)(slash ? slash - id : 0), id);
+    char libprobe[PATH_MAX + 32], libworld[PATH_MAX + 32],
+        libtg[PATH_MAX + 32];
+    snprintf(libprobe, sizeof libprobe, "%s/build/checks/libprobe.a", root);
+    snprintf(libworld, sizeof libworld, "%s/build/exercises/libworld.a",
+             root);
+    snprintf(libtg, sizeof libtg, "%s/build/libtg.a", root);
+
+    /* The floor: the compile and link any grader must do, nothing else. */
+    char *cc[] = {"cc",  "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra",
+                  "-O1", "-g",       "-pipe",         inc_tg,  inc_sup,
+                  inc_ex, "-c",      file,            "-o",    obj,
+                  NULL};
+    char *ld[] = {"cc",     "-o",        exe,       obj,
+                  probe,    libprobe,    libworld,  libtg,
+                  "-Wl,--as-needed", "-luv", "-ljansson", "-lm",
+                  "-lpthread", NULL};
+    char *check[] = {lab,  "--json",    "submit", file,
+                     "--exercise", (char *)id, NULL};
+
+    double *floor_ms = calloc((size_t)iters, sizeof(double));
+    double *cold_ms = calloc((size_t)iters, sizeof(double));
+    double *warm_ms = calloc((size_t)iters, sizeof(double));
+    double stage[6][64] = {{0}};
+    static const char *const stages[] = {"input", "compile", "symbols",
+                                         "link",  "probe",   "verdict"};
+    int bad = 0;
+    for (int i = -2; i < iters; i++) { /* two warm-up rounds */
+        FILE *f = fopen(file, "wb");
+        if (!f)
+            return 1;
+        fwrite(solution, 1, slen, f);
+        fprintf(f, "\n/* bench %d.%ld */\n", i, (long)getpid());
+        fclose(f);
+        double t0 = now_ms();
+        int a = run(cc, NULL);
+        int b = a == 0 ? run(ld, NULL) : -1;
+        double t1 = now_ms();
+        int c = run(check, json);
+        double t2 = now_ms();
+        int d = run(check, NULL);
+        double t3 = now_ms();
+        if (a || b || c || d) {
+            fprintf(stderr, "bench_check: a run failed (cc %d, ld %d, lab "
+                            "%d, %d)\n", a, b, c, d);
+            bad = 1;
+            break;
+        }
+        if (i < 0)
+            continue;
+        floor_ms[i] = t1 - t0;
+        cold_ms[i] = t2 - t1;
+        warm_ms[i] = t3 - t2;
+        size_t jl;
+        char *out = slurp(json, &jl);
+        for (int s = 0; s < 6 && i < 64; s++)
+            stage[s][i] = json_num(out, stages[s]);
+        free(out);
+    }
+    if (!bad) {
+        double fl = median(floor_ms, iters), co = median(cold_ms, iters),
+               wa = median(warm_ms, iters);
+        printf("bench_check: %s, %d iterations, medians\n", id, iters);
+        printf("  floor (cc -c + link)      %7.1f ms\n", fl);
+        printf("  lab check, compiled       %7.1f ms   ratio %.2f  "
+               "(target <= 1.50 and <= 250 ms: %s)\n",
+               co, co / fl, co <= 1.5 * fl && co <= 250 ? "met" : "MISSED");
+        printf("  lab check, cached object  %7.1f ms   ratio %.2f\n", wa,
+               wa / fl);
+        printf("  stages of the compiled check (pipeline's own clock):");
+        for (int s = 0; s < 6; s++)
+            printf(" %s %.0f", stages[s],
+                   median(stage[s], iters < 64 ? iters : 64));
+        printf(" ms\n");
+    }
+    unlink(file);
+    unlink(obj);
+    unlink(exe);
+    unlink(json);
+    rmdir(dir);
+    free(solution);
+    free(floor_ms);
+    free(cold_ms);
+    free(warm_ms);
+    return bad;
+}
