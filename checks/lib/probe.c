@@ -487,7 +487,7 @@ static tg_result warm_main(void *arg)
     tg_error_add_note(x, "note");
     free(tg_error_format(x));
     tg_error_unref(x);
-    return tg_raise(e);
+    return e ? tg_raise(e) : tg_return(NULL);
 }
 
 static void warm_up(void)
