@@ -245,7 +245,7 @@ static tg_error *locate_all(pipeline__ctx *c)
 
     static const char *const inside[PIPELINE__NBINDS] = {
         "/tg-include",  "/tg-support",    "/tg-exercise", "/tg-probe.o",
-        "/tg-libprobe.a", "/tg-libworld.a", "/tg-libtg.a"};
+        "/tg-libprobe.a", "/tg-libworld.a", "/tg-libtg.a", "/tg-prebuilt.o"};
     /* bubblewrap makes the parents of bind targets 0700 and root-owned,
      * which the jail's uid cannot enter: every bind sits directly in /. */
     for (int b = 0; b < PIPELINE__NBINDS; b++)
@@ -385,13 +385,14 @@ static tg_error *run_stages(pipeline__ctx *c)
         tg_group_free(inner);
         return pipeline__fail("out of memory");
     }
-    e = pipeline__probe_start(c, outer);
-    tg_task *list = e ? NULL : tg_spawn(inner, list_task, c);
-    tg_task *build = list ? tg_spawn(inner, build_task, c) : NULL;
+    /* Tasks start in the order they are spawned: the build, on the
+     * critical path, first. */
+    tg_task *build = tg_spawn(inner, build_task, c);
+    tg_task *list = build ? tg_spawn(inner, list_task, c) : NULL;
+    e = list ? pipeline__probe_start(c, outer)
+             : pipeline__fail("out of memory");
     tg_error *ie = tg_group_wait(inner);
     tg_group_free(inner);
-    if (!e && !ie && !build)
-        e = pipeline__fail("out of memory");
     if (!e)
         e = ie;
     else

@@ -115,7 +115,9 @@ static int fail_stage(pipeline__ctx *c, pipeline_stage stage)
 
 int pipeline__build(pipeline__ctx *c, tg_error **err)
 {
-    *err = NULL;
+    *err = pipeline__prelink(c);
+    if (*err)
+        return -1;
     const char **cc = pipeline__compile_argv(c);
     const char **ld = pipeline__link_argv(c);
     if (!cc || !ld) {
@@ -160,10 +162,13 @@ int pipeline__build(pipeline__ctx *c, tg_error **err)
     pipeline__spec(c, &spec, false);
     sandbox_bind binds[PIPELINE__NBINDS];
     size_t nb = 0;
-    if (c->caps.bwrap_ok)
-        for (int b = 0; b < PIPELINE__NBINDS; b++)
-            if (c->host[b][0])
-                binds[nb++] = (sandbox_bind){c->host[b], c->inside[b]};
+    bool combined = c->host[PIPELINE__B_PRELINK][0] != '\0';
+    for (int b = 0; c->caps.bwrap_ok && b < PIPELINE__NBINDS; b++) {
+        bool part = b == PIPELINE__B_PROBE_O || b == PIPELINE__B_LIBPROBE ||
+                    b == PIPELINE__B_LIBWORLD || b == PIPELINE__B_LIBTG;
+        if (c->host[b][0] && !(combined && part))
+            binds[nb++] = (sandbox_bind){c->host[b], c->inside[b]};
+    }
     spec.ro_binds = binds;
     spec.n_ro_binds = nb;
     static const char *const env[] = {"LC_ALL=C", NULL};

@@ -91,7 +91,7 @@ static void add_compiler(pipeline__sha256 *h, const char *cc)
     add_str(h, id);
 }
 
-static int mkdirs(const char *path)
+int pipeline__mkdirs(const char *path)
 {
     char tmp[PATH_MAX];
     if (!pipeline__fmt(tmp, sizeof tmp, "%s", path))
@@ -230,7 +230,7 @@ void pipeline__cache_store(pipeline__ctx *c, const char *diag, size_t len)
         return;
     char dir[PATH_MAX + 8];
     snprintf(dir, sizeof dir, "%s/obj", c->cache);
-    if (mkdirs(dir) != 0)
+    if (pipeline__mkdirs(dir) != 0)
         return;
     char *obj;
     size_t olen;

@@ -102,6 +102,7 @@ enum {
     PIPELINE__B_LIBPROBE,    /* libprobe.a */
     PIPELINE__B_LIBWORLD,    /* exercises/libworld.a */
     PIPELINE__B_LIBTG,       /* libtg.a */
+    PIPELINE__B_PRELINK,     /* the four above, combined (cache) */
     PIPELINE__NBINDS
 };
 
@@ -229,6 +230,14 @@ bool pipeline__symbols_check(const char *readelf_out,
                              const char *const *functions, size_t nfunctions,
                              const char *objname, const char *header_text,
                              const char *header_display, pipeline_result *r);
+
+/* Finds or makes the combination of the prebuilt objects in the cache
+ * (c->host[PIPELINE__B_PRELINK], "" when there is none: the link then
+ * uses the four parts).  Fails only when cancelled. */
+tg_error *pipeline__prelink(pipeline__ctx *c);
+
+/* mkdir -p; 0 or -1. */
+int pipeline__mkdirs(const char *path);
 
 /* The linker's argv (NULL-ended, freed with free()). */
 const char **pipeline__link_argv(const pipeline__ctx *c);

@@ -5,15 +5,106 @@
  * complaints in the learner's words.
  *
  * The prebuilt objects come from make and are only ever read (bound
- * read-only into the sandbox); nothing here rebuilds them.  Shared
+ * read-only into the sandbox); nothing here rebuilds them.  What is
+ * cached is their combination: the exercise's scenarios, the driver, the
+ * world and libtg, joined once into one relocatable object (ld -r, every
+ * archive member kept, so the learner may call any of libtg) without
+ * debug information, under a key made of the inputs' identities.  Linking
+ * the learner's object against that is a third faster than against the
+ * archives (the linker has one small file to read instead of four, with
+ * their debug sections); the learner's own object keeps its debug
+ * information, so sanitizer reports still name the learner's lines.  The
+ * inputs are make's, so combining them needs no sandbox.  Shared
  * libraries are linked --as-needed, so the list below may name a library
  * the probe does not use at no cost.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "pipeline_internal.h"
+
+#define PRELINK_TIMEOUT_MS 60000
+
+/* Adds the identity of path (where it resolves, size, time, inode) to h;
+ * false when it does not exist. */
+static bool add_identity(pipeline__sha256 *h, const char *path)
+{
+    struct stat st;
+    char id[PATH_MAX + 128];
+    if (stat(path, &st) != 0 ||
+        !pipeline__fmt(id, sizeof id, "%s %lld %lld.%09ld %llu", path,
+                       (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                       st.st_mtim.tv_nsec, (unsigned long long)st.st_ino))
+        return false;
+    pipeline__sha256_add(h, id, strlen(id) + 1);
+    return true;
+}
+
+tg_error *pipeline__prelink(pipeline__ctx *c)
+{
+    c->host[PIPELINE__B_PRELINK][0] = '\0';
+    if (!c->cache[0])
+        return NULL;
+    static const int parts[] = {PIPELINE__B_PROBE_O, PIPELINE__B_LIBPROBE,
+                                PIPELINE__B_LIBWORLD, PIPELINE__B_LIBTG};
+    pipeline__sha256 h;
+    pipeline__sha256_init(&h);
+    pipeline__sha256_add(&h, "tglab-prelink-1", 16);
+    for (size_t i = 0; i < 4; i++)
+        if (!add_identity(&h, c->host[parts[i]]))
+            return NULL;
+    char ld[PATH_MAX];
+    if (realpath("/usr/bin/ld", ld))
+        add_identity(&h, ld);
+    char key[65], dir[PATH_MAX], out[PATH_MAX], tmp[PATH_MAX + 64];
+    pipeline__sha256_hex(&h, key);
+    if (!pipeline__fmt(dir, sizeof dir, "%s/prelink", c->cache) ||
+        !pipeline__fmt(out, sizeof out, "%s/%s.o", dir, key))
+        return NULL;
+    struct stat st;
+    if (stat(out, &st) == 0 && S_ISREG(st.st_mode)) {
+        memcpy(c->host[PIPELINE__B_PRELINK], out, strlen(out) + 1);
+        return NULL;
+    }
+    /* Build it under a name of our own, then rename: parallel checks may
+     * race to make the same one. */
+    if (pipeline__mkdirs(dir) != 0 ||
+        !pipeline__fmt(tmp, sizeof tmp, "%s/.%s.%ld.%llu.o", dir, key,
+                       (long)getpid(), (unsigned long long)c->slot))
+        return NULL;
+    const char *const ldv[] = {"ld", "-r", "-o", tmp, "--whole-archive",
+                               c->host[PIPELINE__B_PROBE_O],
+                               c->host[PIPELINE__B_LIBPROBE],
+                               c->host[PIPELINE__B_LIBWORLD],
+                               c->host[PIPELINE__B_LIBTG],
+                               "--no-whole-archive", NULL};
+    const char *const strip[] = {"objcopy", "--strip-debug", tmp, NULL};
+    tg_process_result pr;
+    tg_error *e = pipeline__trusted(ldv, PRELINK_TIMEOUT_MS, 64 << 10, &pr);
+    bool ok = !e && pr.exit_status == 0 && !pr.term_signal && !pr.timed_out;
+    if (!e)
+        tg_process_result_free(&pr);
+    if (ok) {
+        e = pipeline__trusted(strip, PRELINK_TIMEOUT_MS, 64 << 10, &pr);
+        ok = !e && pr.exit_status == 0 && !pr.term_signal && !pr.timed_out;
+        if (!e)
+            tg_process_result_free(&pr);
+    }
+    if (ok && rename(tmp, out) == 0)
+        memcpy(c->host[PIPELINE__B_PRELINK], out, strlen(out) + 1);
+    else
+        unlink(tmp);
+    /* Only a cancellation matters: without the combination, the link
+     * simply uses the four parts. */
+    if (e && tg_error_is(e, &TG_CancelledError))
+        return e;
+    tg_error_unref(e);
+    return NULL;
+}
 
 const char **pipeline__link_argv(const pipeline__ctx *c)
 {
@@ -27,10 +118,14 @@ const char **pipeline__link_argv(const pipeline__ctx *c)
     v[n++] = "-o";
     v[n++] = "probe";
     v[n++] = c->objname;
-    v[n++] = c->inside[PIPELINE__B_PROBE_O];
-    v[n++] = c->inside[PIPELINE__B_LIBPROBE];
-    v[n++] = c->inside[PIPELINE__B_LIBWORLD];
-    v[n++] = c->inside[PIPELINE__B_LIBTG];
+    if (c->host[PIPELINE__B_PRELINK][0]) {
+        v[n++] = c->inside[PIPELINE__B_PRELINK];
+    } else {
+        v[n++] = c->inside[PIPELINE__B_PROBE_O];
+        v[n++] = c->inside[PIPELINE__B_LIBPROBE];
+        v[n++] = c->inside[PIPELINE__B_LIBWORLD];
+        v[n++] = c->inside[PIPELINE__B_LIBTG];
+    }
     v[n++] = "-Wl,--as-needed";
     v[n++] = "-luv";
     v[n++] = "-ljansson";
