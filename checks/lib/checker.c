@@ -959,15 +959,20 @@ static const char *run_failure(const checker_obs *o)
                       : " (did your code call exit()?)");
     else if (strcmp(o->status, "timeout") == 0)
         why = pool_printf(
-            "This run did not finish within %lld ms of real time (virtual "
-            "time does not count). Look for a loop that never ends, or a "
-            "wait for something that never comes.",
-            timeout);
+            "This run did not finish %s (real time: virtual time does not "
+            "count). Look for a loop that never ends, or a wait for "
+            "something that never comes.",
+            timeout > 0 ? pool_printf("within %lld ms", timeout) : "in time");
     else
         why = pool_printf(
             "This run ended without a readable report%s%s. Did your code "
             "call exit(), or write over memory it does not own?",
             o->problem ? ": " : "", o->problem ? o->problem : "");
+    /* Whoever wrote the frame (the runner, when it made one up for a run
+     * the probe did not report) may say more in "note". */
+    const json_t *note = f ? json_object_get(f, "note") : NULL;
+    if (json_is_string(note) && *json_string_value(note))
+        why = pool_printf("%s (%s)", why, json_string_value(note));
     return pool_printf("%s%s", why, output_tail(o));
 }
 
