@@ -924,6 +924,92 @@ static void test_pipeline_internal_errors_say_lab_error(void **state)
     assert_nothing_left();
 }
 
+/* ---- cancellation (lab watch: a new save while a check runs) ---------- */
+
+typedef struct cancel_job {
+    pipeline_opts o;
+    const char *path;
+    uint64_t after_ms;
+    int rc;
+    char why[512];
+    pipeline_result r;
+} cancel_job;
+
+static tg_result check_task(void *arg)
+{
+    cancel_job *j = arg;
+    j->rc = pipeline_check(&j->o, &g.ex, j->path, &j->r, j->why,
+                           sizeof j->why);
+    return tg_return(NULL);
+}
+
+static tg_result cancel_main(void *arg)
+{
+    cancel_job *j = arg;
+    tg_group *grp = tg_group_new();
+    tg_task *t = tg_spawn(grp, check_task, j);
+    tg_error_unref(tg_sleep(j->after_ms));
+    tg_task_cancel(t);
+    tg_error_unref(tg_group_wait(grp));
+    tg_group_free(grp);
+    return tg_return(NULL);
+}
+
+/* True while a process's command line mentions our temporary tree. */
+static bool our_processes_alive(void)
+{
+    DIR *d = opendir("/proc");
+    bool alive = false;
+    for (struct dirent *e; d && !alive && (e = readdir(d));) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char path[300], buf[8192];
+        snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            continue;
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        for (size_t i = 0; i < n; i++)
+            if (buf[i] == '\0')
+                buf[i] = ' ';
+        buf[n] = '\0';
+        alive = strstr(buf, g.tmp) != NULL;
+    }
+    if (d)
+        closedir(d);
+    return alive;
+}
+
+static void test_pipeline_cancel_stops_everything(void **state)
+{
+    (void)state;
+    char path[PATH_MAX + 64];
+    fixture("loop.c", path, sizeof path);
+    /* During the build, then during the probe's (endless) runs. */
+    static const uint64_t after[] = {20, 1500};
+    for (size_t i = 0; i < 2; i++) {
+        cancel_job j = {.o = opts_for(SANDBOX_LEARNER),
+                        .path = path,
+                        .after_ms = after[i]};
+        j.o.cache_dir = ""; /* compile for real every time */
+        j.o.run_timeout_ms = 20000;
+        tg_options to = {.stack_size = 1u << 20};
+        tg_result res = tg_run(cancel_main, &j, &to);
+        assert_null(res.error);
+        assert_int_equal(j.rc, PIPELINE_CANCELLED);
+        assert_contains(j.why, "cancelled");
+        if (i == 1)
+            assert_int_equal(j.r.stage, PIPELINE_STAGE_PROBE);
+        pipeline_result_free(&j.r);
+        assert_nothing_left();
+        /* The kill is sent at once; give the kernel a moment to reap. */
+        for (int k = 0; k < 100 && our_processes_alive(); k++)
+            usleep(10000);
+        assert_false(our_processes_alive());
+    }
+}
+
 /* ---- pure parts, on canned input ---------------------------------------- */
 
 static const char *const SECTIONS =
@@ -1344,6 +1430,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_cache_skips_the_compiler),
         cmocka_unit_test(test_pipeline_batch_grades_each_job),
         cmocka_unit_test(test_pipeline_internal_errors_say_lab_error),
+        cmocka_unit_test(test_pipeline_cancel_stops_everything),
         cmocka_unit_test(test_pipeline_real_exercises),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
