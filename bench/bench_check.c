@@ -131,8 +131,10 @@ int main(int argc, char **argv)
     snprintf(sol, sizeof sol, "%s/solutions/%s.c", root, id);
     snprintf(probe, sizeof probe, "%s/build/checks/%s.probe.o", root, id);
     if (access(lab, X_OK) || access(sol, R_OK) || access(probe, R_OK)) {
-        fprintf(stderr, "bench_check: build/lab, %s or its probe is "
-                        "missing: run make\n", sol);
+        fprintf(stderr,
+                "bench_check: build/lab, %s or its probe is "
+                "missing: run make\n",
+                sol);
         return 1;
     }
     size_t slen;
@@ -142,8 +144,7 @@ int main(int argc, char **argv)
         return 1;
     const char *slash = strrchr(id, '/');
     char file[PATH_MAX], obj[PATH_MAX], exe[PATH_MAX], json[PATH_MAX];
-    char inc_ex[PATH_MAX + 300], inc_tg[PATH_MAX + 32],
-        inc_sup[PATH_MAX + 32];
+    char inc_ex[PATH_MAX + 300], inc_tg[PATH_MAX + 32], inc_sup[PATH_MAX + 32];
     snprintf(file, sizeof file, "%s/%s.c", dir, slash ? slash + 1 : id);
     snprintf(obj, sizeof obj, "%s/learner.o", dir);
     snprintf(exe, sizeof exe, "%s/probe", dir);
@@ -152,23 +153,22 @@ int main(int argc, char **argv)
     snprintf(inc_sup, sizeof inc_sup, "-I%s/exercises/support", root);
     snprintf(inc_ex, sizeof inc_ex, "-I%s/exercises/%.*s", root,
              (int)(slash ? slash - id : 0), id);
-    char libprobe[PATH_MAX + 32], libworld[PATH_MAX + 32],
-        libtg[PATH_MAX + 32];
+    char libprobe[PATH_MAX + 32], libworld[PATH_MAX + 32], libtg[PATH_MAX + 32];
     snprintf(libprobe, sizeof libprobe, "%s/build/checks/libprobe.a", root);
-    snprintf(libworld, sizeof libworld, "%s/build/exercises/libworld.a",
-             root);
+    snprintf(libworld, sizeof libworld, "%s/build/exercises/libworld.a", root);
     snprintf(libtg, sizeof libtg, "%s/build/libtg.a", root);
 
     /* The floor: the compile and link any grader must do, nothing else. */
-    char *cc[] = {"cc",  "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra",
-                  "-O1", "-g",       "-pipe",         inc_tg,  inc_sup,
-                  inc_ex, "-c",      file,            "-o",    obj,
-                  NULL};
-    char *ld[] = {"cc",     "-o",        exe,       obj,
-                  probe,    libprobe,    libworld,  libtg,
-                  "-Wl,--as-needed", "-luv", "-ljansson", "-lm",
+    char *cc[] = {
+        "cc",    "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-O1", "-g",
+        "-pipe", inc_tg,     inc_sup,         inc_ex,  "-c",      file,  "-o",
+        obj,     NULL};
+    char *ld[] = {"cc",        "-o",        exe,
+                  obj,         probe,       libprobe,
+                  libworld,    libtg,       "-Wl,--as-needed",
+                  "-luv",      "-ljansson", "-lm",
                   "-lpthread", NULL};
-    char *check[] = {lab,  "--json",    "submit", file,
+    char *check[] = {lab,          "--json",   "submit", file,
                      "--exercise", (char *)id, NULL};
 
     double *floor_ms = calloc((size_t)iters, sizeof(double));
@@ -194,8 +194,10 @@ int main(int argc, char **argv)
         int d = run(check, NULL);
         double t3 = now_ms();
         if (a || b || c || d) {
-            fprintf(stderr, "bench_check: a run failed (cc %d, ld %d, lab "
-                            "%d, %d)\n", a, b, c, d);
+            fprintf(stderr,
+                    "bench_check: a run failed (cc %d, ld %d, lab "
+                    "%d, %d)\n",
+                    a, b, c, d);
             bad = 1;
             break;
         }

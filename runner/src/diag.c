@@ -406,7 +406,7 @@ char *diag_explain(const diag_item *d)
         SAY("An `else` with no `if` just before it: usually a ';' right "
             "after the if's ')' or a brace closed too early.");
     } else if (starts(m, "format '") || starts(m, "too many arguments for "
-                                                 "format")) {
+                                                  "format")) {
         SAY("The printf format does not match the arguments: each % "
             "directive needs one argument of the right type (%d int, %ld "
             "long, %zu size_t, %s string, %p pointer).");

@@ -17,20 +17,20 @@
 #include <stddef.h>
 
 typedef enum diag_kind {
-    DIAG_ERROR,   /* error: and fatal error: */
+    DIAG_ERROR, /* error: and fatal error: */
     DIAG_WARNING,
     DIAG_NOTE,
 } diag_kind;
 
 typedef struct diag_item {
     diag_kind kind;
-    bool fatal;      /* "fatal error": the compiler stopped there */
-    char *file;      /* as the compiler printed it; NULL for "cc1: ..." */
-    unsigned line;   /* 0 when absent */
-    unsigned col;    /* 0 when absent */
-    char *message;   /* without the trailing [-Wflag] */
-    char *option;    /* "-Wunused-variable", "-Werror=implicit-..." or NULL */
-    char *function;  /* from "In function 'f':", or NULL */
+    bool fatal;     /* "fatal error": the compiler stopped there */
+    char *file;     /* as the compiler printed it; NULL for "cc1: ..." */
+    unsigned line;  /* 0 when absent */
+    unsigned col;   /* 0 when absent */
+    char *message;  /* without the trailing [-Wflag] */
+    char *option;   /* "-Wunused-variable", "-Werror=implicit-..." or NULL */
+    char *function; /* from "In function 'f':", or NULL */
 } diag_item;
 
 typedef struct diag_list {

@@ -122,8 +122,7 @@ static bool safe_component(const char *s)
         return false;
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-              (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' ||
-              *s == '.'))
+              (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' || *s == '.'))
             return false;
     return true;
 }
@@ -165,8 +164,7 @@ static tg_error *locate_all(pipeline__ctx *c)
         return pipeline__fail("bad exercise id '%s'", ex->id ? ex->id : "");
     snprintf(topic, sizeof topic, "%.*s", (int)(slash - ex->id), ex->id);
     snprintf(name, sizeof name, "%s", slash + 1);
-    if (!safe_component(topic) || !safe_component(name) ||
-        ex->nfunctions == 0)
+    if (!safe_component(topic) || !safe_component(name) || ex->nfunctions == 0)
         return pipeline__fail("bad exercise id '%s'", ex->id);
 
     if (!o->root || !locate(o->root, NULL, root))
@@ -237,15 +235,14 @@ static tg_error *locate_all(pipeline__ctx *c)
     snprintf(path, sizeof path, "%s/exercises/%s.h", root, ex->id);
     if (c->host[PIPELINE__B_INC_EX][0] && is_file(path)) {
         pipeline__fmt(c->header_name, sizeof c->header_name, "%s.h", name);
-        snprintf(c->header_rel, sizeof c->header_rel, "exercises/%s.h",
-                 ex->id);
+        snprintf(c->header_rel, sizeof c->header_rel, "exercises/%s.h", ex->id);
     }
     pipeline__fmt(c->srcname, sizeof c->srcname, "%s.c", name);
     pipeline__fmt(c->objname, sizeof c->objname, "%s.o", name);
 
     static const char *const inside[PIPELINE__NBINDS] = {
-        "/tg-include",  "/tg-support",    "/tg-exercise", "/tg-probe.o",
-        "/tg-libprobe.a", "/tg-libworld.a", "/tg-libtg.a", "/tg-prebuilt.o"};
+        "/tg-include",    "/tg-support",    "/tg-exercise", "/tg-probe.o",
+        "/tg-libprobe.a", "/tg-libworld.a", "/tg-libtg.a",  "/tg-prebuilt.o"};
     /* bubblewrap makes the parents of bind targets 0700 and root-owned,
      * which the jail's uid cannot enter: every bind sits directly in /. */
     for (int b = 0; b < PIPELINE__NBINDS; b++)
@@ -263,8 +260,8 @@ static tg_error *locate_all(pipeline__ctx *c)
  * directories the sandbox left unreadable readable first. */
 static void remove_tree_at(int parent, const char *name)
 {
-    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                      O_CLOEXEC);
+    int fd =
+        openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0 && errno == EACCES) {
         fchmodat(parent, name, 0700, 0);
         fd = openat(parent, name,
@@ -282,8 +279,8 @@ static void remove_tree_at(int parent, const char *name)
     for (struct dirent *e; (e = readdir(d));) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
-        if (unlinkat(fd, e->d_name, 0) != 0 && (errno == EISDIR ||
-                                                errno == EPERM))
+        if (unlinkat(fd, e->d_name, 0) != 0 &&
+            (errno == EISDIR || errno == EPERM))
             remove_tree_at(fd, e->d_name);
     }
     closedir(d);
@@ -305,16 +302,15 @@ static tg_error *make_box(pipeline__ctx *c)
     if (!mkdtemp(c->tmp)) {
         int e = errno;
         c->tmp[0] = '\0';
-        return pipeline__fail("cannot create a work directory in %s: %s",
-                              tmp, strerror(e));
+        return pipeline__fail("cannot create a work directory in %s: %s", tmp,
+                              strerror(e));
     }
     /* tmp is ours alone (0700); the box must be enterable by bubblewrap,
      * which holds no capability over the jail uid's files once the box
      * is handed over. */
     if (!pipeline__fmt(c->box, sizeof c->box, "%s/box", c->tmp) ||
         mkdir(c->box, 0755) != 0 || chmod(c->box, 0755) != 0)
-        return pipeline__fail("cannot create %s: %s", c->box,
-                              strerror(errno));
+        return pipeline__fail("cannot create %s: %s", c->box, strerror(errno));
     char path[PATH_MAX + 300];
     snprintf(path, sizeof path, "%s/%s", c->box, c->srcname);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -587,8 +583,8 @@ static tg_result worker_main(void *arg)
     batch *b = w->b;
     while (b->next < b->n) {
         pipeline_job *j = &b->jobs[b->next++];
-        check_args a = {&b->opts, j->ex,  j->file,      &j->result,
-                        w->slot,  0,      j->why,       sizeof j->why};
+        check_args a = {&b->opts, j->ex, j->file, &j->result,
+                        w->slot,  0,     j->why,  sizeof j->why};
         j->why[0] = '\0';
         j->rc = check_in_task(&a);
         if (j->rc == PIPELINE_CANCELLED)

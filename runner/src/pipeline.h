@@ -46,21 +46,21 @@
 #define PIPELINE_MAX_SEEDS 64
 
 typedef struct pipeline_opts {
-    const char *root;       /* the lab's root: core/include, exercises/ */
-    const char *build_dir;  /* prebuilt objects; NULL: ROOT/build */
-    const char *checks_dir; /* <id>.probe.o, <id>.checker (and optionally
-                               libprobe.a); NULL: BUILD/checks.  `lab grade
-                               --checks DIR` points it elsewhere */
-    const char *cache_dir;  /* compiled learner objects by content hash;
-                               NULL: BUILD/cache; "": no cache */
-    sandbox_mode mode;      /* learner (lab check) or grade (lab grade) */
-    const uint64_t *seeds;  /* the seeds every scenario runs under; */
-    size_t nseeds;          /* NULL/0: 1, 2, 3 */
-    unsigned jobs;          /* pipeline_check_batch: checks at once;
-                               pipeline_check: probe processes per check
-                               (the runs are split between them); 0: 1 */
-    bool sanitizers;        /* ASan+UBSan: the learner's file is built with
-                               them and linked with BUILD/asan/'s objects */
+    const char *root;         /* the lab's root: core/include, exercises/ */
+    const char *build_dir;    /* prebuilt objects; NULL: ROOT/build */
+    const char *checks_dir;   /* <id>.probe.o, <id>.checker (and optionally
+                                 libprobe.a); NULL: BUILD/checks.  `lab grade
+                                 --checks DIR` points it elsewhere */
+    const char *cache_dir;    /* compiled learner objects by content hash;
+                                 NULL: BUILD/cache; "": no cache */
+    sandbox_mode mode;        /* learner (lab check) or grade (lab grade) */
+    const uint64_t *seeds;    /* the seeds every scenario runs under; */
+    size_t nseeds;            /* NULL/0: 1, 2, 3 */
+    unsigned jobs;            /* pipeline_check_batch: checks at once;
+                                 pipeline_check: probe processes per check
+                                 (the runs are split between them); 0: 1 */
+    bool sanitizers;          /* ASan+UBSan: the learner's file is built with
+                                 them and linked with BUILD/asan/'s objects */
     uint64_t run_timeout_ms;  /* per probe run; 0: PIPELINE_RUN_TIMEOUT_MS
                                  (x3 with sanitizers) */
     size_t max_file_bytes;    /* 0: PIPELINE_MAX_FILE_BYTES */
@@ -153,9 +153,9 @@ typedef struct pipeline_check_result {
     bool passed;     /* under every seed */
     bool flaky;      /* passed under some seeds and failed under others */
     uint64_t failing_seed; /* the first seed it failed under (if !passed) */
-    char *message;   /* the checker's message under failing_seed */
-    char *crash;     /* how that run ended when it did not end well, in
-                        words ("crashed with SIGSEGV ..."); else NULL */
+    char *message;         /* the checker's message under failing_seed */
+    char *crash;           /* how that run ended when it did not end well, in
+                              words ("crashed with SIGSEGV ..."); else NULL */
     char *where;     /* with sanitizers: "send_all.c:12", the first frame in
                         the learner's file of the report; else NULL */
     char *output;    /* what the learner's code printed in that run (the
@@ -178,13 +178,13 @@ typedef struct pipeline_result {
     size_t nmsgs;
     pipeline_check_result *checks; /* manifest order, then any others */
     size_t nchecks;
-    uint64_t *seeds;      /* the seeds the scenarios ran under */
+    uint64_t *seeds; /* the seeds the scenarios ran under */
     size_t nseeds;
     uint64_t stage_ms[PIPELINE_NSTAGES]; /* wall time of each stage */
     uint64_t total_ms;
-    bool cached;          /* the compile was skipped: same file as before */
-    bool isolated;        /* bubblewrap isolated the untrusted steps (false:
-                             lab-jail alone, learner-mode fallback) */
+    bool cached;   /* the compile was skipped: same file as before */
+    bool isolated; /* bubblewrap isolated the untrusted steps (false:
+                      lab-jail alone, learner-mode fallback) */
 } pipeline_result;
 
 /* Frees everything *r holds and zeroes it.  NULL is fine. */
@@ -237,8 +237,7 @@ typedef struct pipeline_job {
  * start (why says why).
  */
 int pipeline_check_batch(const pipeline_opts *opts, pipeline_job *jobs,
-                         size_t n,
-                         void (*on_done)(pipeline_job *job, void *ud),
+                         size_t n, void (*on_done)(pipeline_job *job, void *ud),
                          void *ud, char *why, size_t whylen);
 
 /* ------------------------------------------------------------------------

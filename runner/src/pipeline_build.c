@@ -70,8 +70,8 @@ typedef struct step {
 } step;
 
 enum { S_START, S_COMPILE, S_STRIP, S_LINK, S_SYMBOLS, S_N };
-static const char *const step_names[S_N] = {"start", "compile", "strip",
-                                            "link", "symbols"};
+static const char *const step_names[S_N] = {"start", "compile", "strip", "link",
+                                            "symbols"};
 
 static void parse_steps(const char *out, step *steps)
 {
@@ -224,8 +224,8 @@ int pipeline__build(pipeline__ctx *c, tg_error **err)
     c->res->stage = PIPELINE_STAGE_COMPILE;
     const char *diag = c->cache_hit ? c->cache_diag : pr.err;
     size_t dlen = c->cache_hit ? strlen(c->cache_diag) : pr.err_len;
-    bool compiled = c->cache_hit || (steps[S_COMPILE].seen &&
-                                     steps[S_COMPILE].rc == 0);
+    bool compiled =
+        c->cache_hit || (steps[S_COMPILE].seen && steps[S_COMPILE].rc == 0);
     if (!compiled) {
         pipeline__compile_report(c, diag, dlen, true);
         if (timed_out) {
@@ -270,8 +270,7 @@ int pipeline__build(pipeline__ctx *c, tg_error **err)
     if (c->header_name[0]) {
         char why[256];
         if (sandbox_read_file(c->host[PIPELINE__B_INC_EX], c->header_name,
-                              HEADER_CAP, &header, &hlen, why,
-                              sizeof why) != 0)
+                              HEADER_CAP, &header, &hlen, why, sizeof why) != 0)
             header = NULL;
     }
     bool ok = pipeline__symbols_check(
@@ -289,11 +288,9 @@ int pipeline__build(pipeline__ctx *c, tg_error **err)
         if (lerr)
             pipeline__link_report(c, lerr, len);
         else
-            pipeline__msg_add(c->res, PIPELINE_STAGE_LINK, PIPELINE_ERROR,
-                              "link.failed",
-                              timed_out ? "linking took too long"
-                                        : "linking failed",
-                              NULL);
+            pipeline__msg_add(
+                c->res, PIPELINE_STAGE_LINK, PIPELINE_ERROR, "link.failed",
+                timed_out ? "linking took too long" : "linking failed", NULL);
         free(lerr);
         return fail_stage(c, PIPELINE_STAGE_LINK);
     }

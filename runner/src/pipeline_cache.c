@@ -197,7 +197,11 @@ void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv)
     if (!d)
         return;
     char *o = slurp(obj, MAX_OBJECT, &olen);
-    if (!o || olen < 4 || memcmp(o, "\x7f" "ELF", 4) != 0) {
+    if (!o || olen < 4 ||
+        memcmp(o,
+               "\x7f"
+               "ELF",
+               4) != 0) {
         free(o);
         free(d);
         return;

@@ -34,17 +34,25 @@
 
 const char **pipeline__compile_argv(pipeline__ctx *c)
 {
-    static const char *const base[] = {
-        "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-O1", "-g",
-        "-pipe", "-fno-diagnostics-color", "-fno-diagnostics-show-caret",
-        "-fmessage-length=0", "-fdiagnostics-column-unit=byte",
-        "-fmax-errors=25",
-        "-Werror=implicit-function-declaration", "-Werror=implicit-int",
-        "-Werror=int-conversion", "-Werror=incompatible-pointer-types"};
-    static const char *const san[] = {"-fsanitize=address,undefined",
-                                      "-fno-omit-frame-pointer",
-                                      "-fno-sanitize-recover=undefined",
-                                      "--param", "asan-globals=0"};
+    static const char *const base[] = {"-std=c11",
+                                       "-D_GNU_SOURCE",
+                                       "-Wall",
+                                       "-Wextra",
+                                       "-O1",
+                                       "-g",
+                                       "-pipe",
+                                       "-fno-diagnostics-color",
+                                       "-fno-diagnostics-show-caret",
+                                       "-fmessage-length=0",
+                                       "-fdiagnostics-column-unit=byte",
+                                       "-fmax-errors=25",
+                                       "-Werror=implicit-function-declaration",
+                                       "-Werror=implicit-int",
+                                       "-Werror=int-conversion",
+                                       "-Werror=incompatible-pointer-types"};
+    static const char *const san[] = {
+        "-fsanitize=address,undefined", "-fno-omit-frame-pointer",
+        "-fno-sanitize-recover=undefined", "--param", "asan-globals=0"};
     size_t n = 0, cap = 1 + sizeof base / sizeof base[0] + 8 +
                         sizeof san / sizeof san[0] + 6;
     const char **v = calloc(cap, sizeof *v);
@@ -58,8 +66,7 @@ const char **pipeline__compile_argv(pipeline__ctx *c)
     for (size_t i = 0; i < 3; i++) {
         if (!c->host[dirs[i]][0])
             continue;
-        snprintf(c->argbuf[i], sizeof c->argbuf[i], "-I%s",
-                 c->inside[dirs[i]]);
+        snprintf(c->argbuf[i], sizeof c->argbuf[i], "-I%s", c->inside[dirs[i]]);
         v[n++] = c->argbuf[i];
     }
     if (c->header_name[0] && c->host[PIPELINE__B_INC_EX][0]) {
@@ -122,8 +129,7 @@ static char *map_file(const pipeline__ctx *c, const char *file, bool *mine)
     for (int b = 0; b < PIPELINE__NBINDS; b++) {
         const char *in = c->inside[b];
         size_t n = in ? strlen(in) : 0;
-        if (n && c->display[b] && strncmp(file, in, n) == 0 &&
-            file[n] == '/')
+        if (n && c->display[b] && strncmp(file, in, n) == 0 && file[n] == '/')
             return pipeline__printf("%s%s", c->display[b], file + n);
     }
     return pipeline__clean_str(file, 512);
@@ -170,10 +176,9 @@ bool pipeline__compile_report(pipeline__ctx *c, const char *text, size_t len,
                             ? pipeline__printf("%s [%s]", d->message, d->option)
                             : strdup(d->message);
         char *explain = sev == PIPELINE_NOTE ? NULL : diag_explain(d);
-        pipeline_msg *m = pipeline__msg_add(c->res, PIPELINE_STAGE_COMPILE,
-                                            sev, code,
-                                            msgtext ? msgtext : d->message,
-                                            explain);
+        pipeline_msg *m =
+            pipeline__msg_add(c->res, PIPELINE_STAGE_COMPILE, sev, code,
+                              msgtext ? msgtext : d->message, explain);
         free(msgtext);
         free(explain);
         if (!m)

@@ -82,8 +82,8 @@ tg_error *pipeline__trusted(const char *const *argv, uint64_t timeout_ms,
     };
     tg_error *e = tg_process_run(&ps, res);
     if (e && !tg_error_is(e, &TG_CancelledError)) {
-        tg_error *f = pipeline__fail("cannot run %s: %s", argv[0],
-                                     tg_error_message(e));
+        tg_error *f =
+            pipeline__fail("cannot run %s: %s", argv[0], tg_error_message(e));
         tg_error_unref(e);
         return f;
     }

@@ -56,9 +56,10 @@ static void wanted(const manifest_exercise *ex, char *out, size_t outlen)
     size_t used = 0;
     out[0] = '\0';
     for (size_t i = 0; i < ex->nfunctions && used < outlen; i++) {
-        int n = snprintf(out + used, outlen - used, "%s%s()",
-                         i == 0 ? "" : (i + 1 == ex->nfunctions ? " and " : ", "),
-                         ex->functions[i]);
+        int n =
+            snprintf(out + used, outlen - used, "%s%s()",
+                     i == 0 ? "" : (i + 1 == ex->nfunctions ? " and " : ", "),
+                     ex->functions[i]);
         if (n < 0)
             break;
         used += (size_t)n;
@@ -80,8 +81,7 @@ int pipeline__input(pipeline__ctx *c, const char *path, tg_error **err)
         if (e == ENOENT) {
             snprintf(msg, sizeof msg, "there is no file at %s", shown);
             return refuse(c, "input.missing", msg,
-                          "Check the path (and that you saved the file).",
-                          err);
+                          "Check the path (and that you saved the file).", err);
         }
         if (e == ELOOP && c->opts->mode == SANDBOX_GRADE) {
             snprintf(msg, sizeof msg, "%s is a symbolic link", shown);
@@ -97,8 +97,7 @@ int pipeline__input(pipeline__ctx *c, const char *path, tg_error **err)
     }
     struct stat st;
     if (fstat(fd, &st) != 0) {
-        snprintf(msg, sizeof msg, "cannot read %s: %s", shown,
-                 strerror(errno));
+        snprintf(msg, sizeof msg, "cannot read %s: %s", shown, strerror(errno));
         close(fd);
         return refuse(c, "input.unreadable", msg, NULL, err);
     }
@@ -137,8 +136,7 @@ int pipeline__input(pipeline__ctx *c, const char *path, tg_error **err)
             int e = errno;
             free(data);
             close(fd);
-            snprintf(msg, sizeof msg, "cannot read %s: %s", shown,
-                     strerror(e));
+            snprintf(msg, sizeof msg, "cannot read %s: %s", shown, strerror(e));
             return refuse(c, "input.unreadable", msg, NULL, err);
         }
         if (n == 0)
@@ -170,8 +168,14 @@ int pipeline__input(pipeline__ctx *c, const char *path, tg_error **err)
         return refuse(c, "input.empty", msg, explain, err);
     }
     const char *nul = memchr(data, '\0', len);
-    if (nul || (len >= 4 && memcmp(data, "\x7f" "ELF", 4) == 0)) {
-        bool elf = len >= 4 && memcmp(data, "\x7f" "ELF", 4) == 0;
+    if (nul || (len >= 4 && memcmp(data,
+                                   "\x7f"
+                                   "ELF",
+                                   4) == 0)) {
+        bool elf = len >= 4 && memcmp(data,
+                                      "\x7f"
+                                      "ELF",
+                                      4) == 0;
         if (elf)
             snprintf(msg, sizeof msg, "%s is a compiled file, not C source",
                      shown);

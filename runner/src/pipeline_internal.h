@@ -111,7 +111,7 @@ typedef struct pipeline__ctx {
     const manifest_exercise *ex;
     pipeline_result *res;
     sandbox_caps caps;
-    unsigned slot;       /* parallel slot: picks the sandbox uid */
+    unsigned slot; /* parallel slot: picks the sandbox uid */
     uint64_t asan_reserve;
 
     char checker[PATH_MAX]; /* CHECKS/<id>.checker */
@@ -141,7 +141,7 @@ typedef struct pipeline__ctx {
 
     int build_rc; /* pipeline__build's answer */
 
-    void *slices;              /* the probe processes (pipeline_probe.c) */
+    void *slices; /* the probe processes (pipeline_probe.c) */
     size_t nslices;
     int gates[PIPELINE__MAX_SLICES]; /* their FIFOs, opened O_RDWR */
 
@@ -160,8 +160,7 @@ pipeline_msg *pipeline__msg_add(pipeline_result *r, pipeline_stage stage,
 /* ---- sandboxed steps (pipeline_exec.c) -------------------------------- */
 
 /* A spec for this check's box: the mode's limits, the slot's uid. */
-void pipeline__spec(const pipeline__ctx *c, sandbox_spec *spec,
-                    bool readonly);
+void pipeline__spec(const pipeline__ctx *c, sandbox_spec *spec, bool readonly);
 
 /* Runs cmd in the sandbox described by spec as a suspension point.
  * Returns NULL and fills *res, or an internal error / CancelledError. */

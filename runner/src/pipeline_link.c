@@ -76,12 +76,17 @@ tg_error *pipeline__prelink(pipeline__ctx *c)
         !pipeline__fmt(tmp, sizeof tmp, "%s/.%s.%ld.%llu.o", dir, key,
                        (long)getpid(), (unsigned long long)c->slot))
         return NULL;
-    const char *const ldv[] = {"ld", "-r", "-o", tmp, "--whole-archive",
+    const char *const ldv[] = {"ld",
+                               "-r",
+                               "-o",
+                               tmp,
+                               "--whole-archive",
                                c->host[PIPELINE__B_PROBE_O],
                                c->host[PIPELINE__B_LIBPROBE],
                                c->host[PIPELINE__B_LIBWORLD],
                                c->host[PIPELINE__B_LIBTG],
-                               "--no-whole-archive", NULL};
+                               "--no-whole-archive",
+                               NULL};
     const char *const strip[] = {"objcopy", "--strip-debug", tmp, NULL};
     tg_process_result pr;
     tg_error *e = pipeline__trusted(ldv, PRELINK_TIMEOUT_MS, 64 << 10, &pr);
@@ -168,10 +173,11 @@ void pipeline__link_report(pipeline__ctx *c, const char *text, size_t len)
         if (next)
             *next++ = '\0';
         char name[256], msg[512], explain[768];
-        bool undefined = quoted_after(line, "undefined reference to ", name,
-                                      sizeof name);
-        bool multiple = !undefined && quoted_after(line, "multiple definition of ",
-                                                  name, sizeof name);
+        bool undefined =
+            quoted_after(line, "undefined reference to ", name, sizeof name);
+        bool multiple =
+            !undefined &&
+            quoted_after(line, "multiple definition of ", name, sizeof name);
         if (!undefined && !multiple)
             continue;
         if (++count > 20)

@@ -48,10 +48,14 @@ static uint64_t run_timeout(const pipeline__ctx *c)
 static const char *status_name(pipeline_run_status s)
 {
     switch (s) {
-    case PIPELINE_RUN_OK: return "ok";
-    case PIPELINE_RUN_CRASHED: return "crashed";
-    case PIPELINE_RUN_TIMEOUT: return "timeout";
-    case PIPELINE_RUN_BAD_REPORT: break;
+    case PIPELINE_RUN_OK:
+        return "ok";
+    case PIPELINE_RUN_CRASHED:
+        return "crashed";
+    case PIPELINE_RUN_TIMEOUT:
+        return "timeout";
+    case PIPELINE_RUN_BAD_REPORT:
+        break;
     }
     return "bad-report";
 }
@@ -98,8 +102,8 @@ static bool accept_frame(pipeline__run *run, json_t *f)
         !json_is_integer(seed) ||
         (uint64_t)json_integer_value(seed) != run->seed || !status ||
         !status_of(status, &st) || (sig && !json_is_integer(sig)) ||
-        (ex && !json_is_integer(ex)) || (err && !json_is_string(err)) ||
-        !obs || !(json_is_object(obs) || json_is_null(obs)) ||
+        (ex && !json_is_integer(ex)) || (err && !json_is_string(err)) || !obs ||
+        !(json_is_object(obs) || json_is_null(obs)) ||
         (st == PIPELINE_RUN_OK && !json_is_object(obs)))
         return false;
     run->status = st;
@@ -113,8 +117,7 @@ static bool accept_frame(pipeline__run *run, json_t *f)
 }
 
 static pipeline__run *find_run(pipeline__run *runs, size_t n,
-                               const char *scenario, size_t slen,
-                               uint64_t seed)
+                               const char *scenario, size_t slen, uint64_t seed)
 {
     for (size_t i = 0; i < n; i++)
         if (runs[i].seed == seed && strlen(runs[i].scenario) == slen &&
@@ -127,10 +130,10 @@ static pipeline__run *find_run(pipeline__run *runs, size_t n,
 static tg_error *synthesize(pipeline__run *run, pipeline_run_status st,
                             const char *note)
 {
-    json_t *f = json_pack("{s:s, s:I, s:s, s:i, s:i, s:s, s:n}", "scenario",
-                          run->scenario, "seed", (json_int_t)run->seed,
-                          "status", status_name(st), "signal", 0, "exit", 0,
-                          "stderr", "", "obs");
+    json_t *f =
+        json_pack("{s:s, s:I, s:s, s:i, s:i, s:s, s:n}", "scenario",
+                  run->scenario, "seed", (json_int_t)run->seed, "status",
+                  status_name(st), "signal", 0, "exit", 0, "stderr", "", "obs");
     if (!f)
         return pipeline__fail("out of memory");
     json_decref(run->frame);
@@ -234,12 +237,13 @@ tg_error *pipeline__frames_parse(const char *out, size_t len, bool truncated,
             snprintf(note, sizeof note,
                      "the probe's reports were too large and were cut off");
         else
-            snprintf(note, sizeof note, "the probe gave no report for this "
-                                        "run (%s)",
+            snprintf(note, sizeof note,
+                     "the probe gave no report for this "
+                     "run (%s)",
                      ended ? ended : "it stopped early");
-        pipeline_run_status st =
-            ended && strstr(ended, "time") ? PIPELINE_RUN_TIMEOUT
-                                           : PIPELINE_RUN_BAD_REPORT;
+        pipeline_run_status st = ended && strstr(ended, "time")
+                                     ? PIPELINE_RUN_TIMEOUT
+                                     : PIPELINE_RUN_BAD_REPORT;
         if (bad[i] || truncated)
             st = PIPELINE_RUN_BAD_REPORT;
         e = synthesize(&runs[i], st, note);
@@ -262,10 +266,9 @@ tg_error *pipeline__frames_parse(const char *out, size_t len, bool truncated,
  * can change nothing.  Nothing of the submission runs before "go", which
  * is sent only once the symbol check has passed.
  */
-static const char gate_script[] =
-    "read -r -a args < \"$1\" || exit 0\n"
-    "[ \"${args[0]-}\" = go ] || exit 0\n"
-    "exec ./probe \"${args[@]:1}\"\n";
+static const char gate_script[] = "read -r -a args < \"$1\" || exit 0\n"
+                                  "[ \"${args[0]-}\" = go ] || exit 0\n"
+                                  "exec ./probe \"${args[@]:1}\"\n";
 
 #define GATE_RUN_LINE (64u << 10)
 
@@ -290,8 +293,8 @@ static tg_result run_slice(void *arg)
     /* The driver keeps each run's clock itself; the sandbox's clock is a
      * backstop for the wait at the gate (a build) and every run. */
     uint64_t build_wall = spec.wall_ms;
-    spec.wall_ms = build_wall + PIPELINE__MAX_RUNS_PER_SLICE * (timeout + 500) +
-                   3000;
+    spec.wall_ms =
+        build_wall + PIPELINE__MAX_RUNS_PER_SLICE * (timeout + 500) + 3000;
     spec.output_cap = PROBE_OUT_CAP;
     if (c->opts->sanitizers) {
         spec.sanitizers = true;
@@ -359,8 +362,7 @@ tg_error *pipeline__probe_prepare(pipeline__ctx *c)
                                   strerror(errno));
         int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0)
-            return pipeline__fail("cannot open %s: %s", path,
-                                  strerror(errno));
+            return pipeline__fail("cannot open %s: %s", path, strerror(errno));
         /* Room for the longest run list: the write never blocks. */
         fcntl(fd, F_SETPIPE_SZ, (int)GATE_RUN_LINE * 2);
         c->gates[i] = fd;

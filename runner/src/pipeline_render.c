@@ -38,8 +38,8 @@ static void indented(pipeline__buf *b, const char *text, const char *ind)
 }
 
 /* The caret under column col (1-based, in bytes) of source. */
-static void caret(pipeline__buf *b, const char *source, unsigned col,
-                  int width, const style *st)
+static void caret(pipeline__buf *b, const char *source, unsigned col, int width,
+                  const style *st)
 {
     pipeline__buf_printf(b, "    %*s | ", width, "");
     unsigned byte = 1;
@@ -52,8 +52,8 @@ static void caret(pipeline__buf *b, const char *source, unsigned col,
     pipeline__buf_printf(b, "%s^%s\n", st->green, st->off);
 }
 
-static void render_msg(pipeline__buf *b, const pipeline_msg *m,
-                       const style *st, bool verbose)
+static void render_msg(pipeline__buf *b, const pipeline_msg *m, const style *st,
+                       bool verbose)
 {
     const char *color = m->severity == PIPELINE_ERROR     ? st->red
                         : m->severity == PIPELINE_WARNING ? st->yellow
@@ -85,12 +85,17 @@ static void render_msg(pipeline__buf *b, const pipeline_msg *m,
 static const char *headline(const pipeline_result *r)
 {
     switch (r->stage) {
-    case PIPELINE_STAGE_INPUT: return "cannot be graded";
-    case PIPELINE_STAGE_COMPILE: return "does not compile";
-    case PIPELINE_STAGE_SYMBOLS: return "compiles, but is refused before it runs";
-    case PIPELINE_STAGE_LINK: return "compiles, but does not link";
+    case PIPELINE_STAGE_INPUT:
+        return "cannot be graded";
+    case PIPELINE_STAGE_COMPILE:
+        return "does not compile";
+    case PIPELINE_STAGE_SYMBOLS:
+        return "compiles, but is refused before it runs";
+    case PIPELINE_STAGE_LINK:
+        return "compiles, but does not link";
     case PIPELINE_STAGE_PROBE:
-    case PIPELINE_STAGE_VERDICT: break;
+    case PIPELINE_STAGE_VERDICT:
+        break;
     }
     return "could not be checked";
 }
@@ -108,9 +113,7 @@ static void seed_list(pipeline__buf *b, const pipeline_check_result *c,
 static void render_check(pipeline__buf *b, const pipeline_check_result *c,
                          const style *st, bool verbose)
 {
-    const char *tag = c->passed  ? "PASS "
-                      : c->flaky ? "FLAKY"
-                                 : "FAIL ";
+    const char *tag = c->passed ? "PASS " : c->flaky ? "FLAKY" : "FAIL ";
     const char *color = c->passed ? st->green : c->flaky ? st->yellow : st->red;
     pipeline__buf_printf(b, "  %s%s%s %s%s%s  %s(%d point%s)%s\n", color, tag,
                          st->off, st->bold, c->name, st->off, st->dim,
@@ -133,7 +136,9 @@ static void render_check(pipeline__buf *b, const pipeline_check_result *c,
     }
     if (c->message)
         indented(b, c->message, ind);
-    if (c->crash && (!c->message || !strstr(c->message, c->crash)))
+    /* The checker library words a failed run itself ("This run crashed
+     * with ..."); say it only when its message does not. */
+    if (c->crash && (!c->message || !strstr(c->message, "This run")))
         pipeline__buf_printf(b, "%sThe run %s.\n", ind, c->crash);
     if (c->where)
         pipeline__buf_printf(b, "%sThe sanitizer points at %s.\n", ind,
@@ -148,11 +153,12 @@ static void render_check(pipeline__buf *b, const pipeline_check_result *c,
                                  (unsigned long long)c->seeds[i].seed,
                                  c->seeds[i].passed ? "passed" : "failed");
     if (c->reproduce)
-        pipeline__buf_printf(b, "%s%sreproduce:%s %s\n", ind, st->dim,
-                             st->off, c->reproduce);
+        pipeline__buf_printf(b, "%s%sreproduce:%s %s\n", ind, st->dim, st->off,
+                             c->reproduce);
     if (c->hint >= 0)
-        pipeline__buf_printf(b, "%s%sstuck?%s `lab hint` (hint %d is about "
-                                "this check)\n",
+        pipeline__buf_printf(b,
+                             "%s%sstuck?%s `lab hint` (hint %d is about "
+                             "this check)\n",
                              ind, st->dim, st->off, c->hint + 1);
 }
 
@@ -164,11 +170,10 @@ static void render_timings(pipeline__buf *b, const pipeline_result *r,
         if (r->stage_ms[s] || (s > 0 && s <= (int)r->stage))
             pipeline__buf_printf(b, " %s %llu ms,", pipeline_stage_name(s),
                                  (unsigned long long)r->stage_ms[s]);
-    pipeline__buf_printf(b, " total %llu ms%s%s%s\n",
-                         (unsigned long long)r->total_ms,
-                         r->cached ? " (compiled before: cached)" : "",
-                         r->isolated ? "" : " (no bubblewrap: jail only)",
-                         st->off);
+    pipeline__buf_printf(
+        b, " total %llu ms%s%s%s\n", (unsigned long long)r->total_ms,
+        r->cached ? " (compiled before: cached)" : "",
+        r->isolated ? "" : " (no bubblewrap: jail only)", st->off);
 }
 
 char *pipeline_render_text(const pipeline_result *r, unsigned flags)
@@ -231,17 +236,22 @@ char *pipeline_render_text(const pipeline_result *r, unsigned flags)
 
 static const char *severity_name(pipeline_severity s)
 {
-    return s == PIPELINE_ERROR ? "error" : s == PIPELINE_WARNING ? "warning"
-                                                                 : "note";
+    return s == PIPELINE_ERROR     ? "error"
+           : s == PIPELINE_WARNING ? "warning"
+                                   : "note";
 }
 
 static const char *run_name(pipeline_run_status s)
 {
     switch (s) {
-    case PIPELINE_RUN_OK: return "ok";
-    case PIPELINE_RUN_CRASHED: return "crashed";
-    case PIPELINE_RUN_TIMEOUT: return "timeout";
-    case PIPELINE_RUN_BAD_REPORT: break;
+    case PIPELINE_RUN_OK:
+        return "ok";
+    case PIPELINE_RUN_CRASHED:
+        return "crashed";
+    case PIPELINE_RUN_TIMEOUT:
+        return "timeout";
+    case PIPELINE_RUN_BAD_REPORT:
+        break;
     }
     return "bad-report";
 }
@@ -260,8 +270,8 @@ static json_t *msg_json(const pipeline_msg *m)
                      "stage", pipeline_stage_name(m->stage), "severity",
                      severity_name(m->severity), "code", str(m->code), "file",
                      str(m->file), "line", (int)m->line, "col", (int)m->col,
-                     "text", str(m->text), "explain", str(m->explain),
-                     "source", str(m->source), "symbol", str(m->symbol));
+                     "text", str(m->text), "explain", str(m->explain), "source",
+                     str(m->source), "symbol", str(m->symbol));
 }
 
 static json_t *check_json(const pipeline_check_result *c)
@@ -270,21 +280,20 @@ static json_t *check_json(const pipeline_check_result *c)
     for (size_t i = 0; seeds && i < c->nseeds; i++) {
         const pipeline_seed_verdict *s = &c->seeds[i];
         json_array_append_new(
-            seeds, json_pack("{s:I, s:b, s:s, s:i, s:o}", "seed",
-                             (json_int_t)s->seed, "passed", s->passed, "run",
-                             run_name(s->run), "signal", s->signal,
-                             "message", str(s->message)));
+            seeds,
+            json_pack("{s:I, s:b, s:s, s:i, s:o}", "seed", (json_int_t)s->seed,
+                      "passed", s->passed, "run", run_name(s->run), "signal",
+                      s->signal, "message", str(s->message)));
     }
     return json_pack(
         "{s:o, s:o, s:i, s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
         " s:o}",
-        "name", str(c->name), "scenario", str(c->scenario), "points",
-        c->points, "passed", c->passed, "flaky", c->flaky, "failing_seed",
+        "name", str(c->name), "scenario", str(c->scenario), "points", c->points,
+        "passed", c->passed, "flaky", c->flaky, "failing_seed",
         c->passed ? json_null() : json_integer((json_int_t)c->failing_seed),
         "message", str(c->message), "crash", str(c->crash), "where",
-        str(c->where), "output", str(c->output), "reproduce",
-        str(c->reproduce), "hint",
-        c->hint >= 0 ? json_integer(c->hint) : json_null(), "hint_text",
+        str(c->where), "output", str(c->output), "reproduce", str(c->reproduce),
+        "hint", c->hint >= 0 ? json_integer(c->hint) : json_null(), "hint_text",
         str(c->hint_text), "seeds", seeds ? seeds : json_array());
 }
 

@@ -44,8 +44,8 @@ static void block(pipeline__sha256 *s, const unsigned char *p)
     for (int i = 0; i < 64; i++) {
         uint32_t t1 = h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +
                       ((e & f) ^ (~e & g)) + K[i] + w[i];
-        uint32_t t2 =
-            (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+        uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
+                      ((a & b) ^ (a & c) ^ (b & c));
         h = g;
         g = f;
         f = e;

@@ -31,33 +31,77 @@
 
 /* Section names a C compiler emits (exact, or a prefix ending in '.' or
  * '_' followed by anything). */
-static const char *const ok_exact[] = {
-    "",         ".text",        ".data",          ".bss",
-    ".rodata",  ".comment",     ".note.GNU-stack", ".note.gnu.property",
-    ".eh_frame", ".symtab",     ".strtab",        ".shstrtab",
-    ".group",   ".tdata",       ".tbss",          ".gcc_except_table",
-    ".sdata",   ".sbss",        ".srodata",       ".llvm_addrsig",
-    ".ARM.attributes", ".ARM.exidx", ".ARM.extab", ".riscv.attributes",
-    ".symtab_shndx", ".data.rel.ro", ".note.GNU-stack"};
-static const char *const ok_prefix[] = {
-    ".text.",  ".data.",  ".bss.",  ".rodata.", ".rela.", ".rel.",
-    ".debug_", ".zdebug_", ".tdata.", ".tbss.", ".gcc_except_table.",
-    ".sdata.", ".sbss.",  ".srodata.", ".ARM.exidx.", ".ARM.extab."};
+static const char *const ok_exact[] = {"",
+                                       ".text",
+                                       ".data",
+                                       ".bss",
+                                       ".rodata",
+                                       ".comment",
+                                       ".note.GNU-stack",
+                                       ".note.gnu.property",
+                                       ".eh_frame",
+                                       ".symtab",
+                                       ".strtab",
+                                       ".shstrtab",
+                                       ".group",
+                                       ".tdata",
+                                       ".tbss",
+                                       ".gcc_except_table",
+                                       ".sdata",
+                                       ".sbss",
+                                       ".srodata",
+                                       ".llvm_addrsig",
+                                       ".ARM.attributes",
+                                       ".ARM.exidx",
+                                       ".ARM.extab",
+                                       ".riscv.attributes",
+                                       ".symtab_shndx",
+                                       ".data.rel.ro",
+                                       ".note.GNU-stack"};
+static const char *const ok_prefix[] = {".text.",
+                                        ".data.",
+                                        ".bss.",
+                                        ".rodata.",
+                                        ".rela.",
+                                        ".rel.",
+                                        ".debug_",
+                                        ".zdebug_",
+                                        ".tdata.",
+                                        ".tbss.",
+                                        ".gcc_except_table.",
+                                        ".sdata.",
+                                        ".sbss.",
+                                        ".srodata.",
+                                        ".ARM.exidx.",
+                                        ".ARM.extab."};
 /* ...minus these, whose content runs at load time or before main. */
-static const char *const run_prefix[] = {
-    ".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors",
-    ".rela.init_array", ".rela.fini_array", ".rela.preinit_array",
-    ".rela.ctors", ".rela.dtors", ".rel.init_array", ".rel.fini_array",
-    ".rel.preinit_array", ".rel.ctors", ".rel.dtors"};
-static const char *const run_exact[] = {".init", ".fini", ".rela.init",
-                                        ".rela.fini", ".rel.init",
-                                        ".rel.fini"};
+static const char *const run_prefix[] = {".init_array",
+                                         ".fini_array",
+                                         ".preinit_array",
+                                         ".ctors",
+                                         ".dtors",
+                                         ".rela.init_array",
+                                         ".rela.fini_array",
+                                         ".rela.preinit_array",
+                                         ".rela.ctors",
+                                         ".rela.dtors",
+                                         ".rel.init_array",
+                                         ".rel.fini_array",
+                                         ".rel.preinit_array",
+                                         ".rel.ctors",
+                                         ".rel.dtors"};
+static const char *const run_exact[] = {".init",      ".fini",     ".rela.init",
+                                        ".rela.fini", ".rel.init", ".rel.fini"};
 /* Section types a C compiler emits. */
 static const char *const ok_types[] = {
-    "NULL",  "PROGBITS", "NOBITS",   "NOTE",   "RELA",
-    "REL",   "SYMTAB",   "STRTAB",   "GROUP",  "SYMTAB SECTION INDICES",
-    "X86_64_UNWIND", "ARM_EXIDX", "ARM_ATTRIBUTES", "RISCV_ATTRIBUTES",
-    "LLVM_ADDRSIG", "AARCH64_ATTRIBUTES"};
+    "NULL",           "PROGBITS",
+    "NOBITS",         "NOTE",
+    "RELA",           "REL",
+    "SYMTAB",         "STRTAB",
+    "GROUP",          "SYMTAB SECTION INDICES",
+    "X86_64_UNWIND",  "ARM_EXIDX",
+    "ARM_ATTRIBUTES", "RISCV_ATTRIBUTES",
+    "LLVM_ADDRSIG",   "AARCH64_ATTRIBUTES"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -93,37 +137,120 @@ typedef enum owner {
 static owner owner_of(const char *s)
 {
     static const char *const cmocka[] = {
-        "_assert_",  "_expect_",   "_will_return", "_check_expected",
-        "_mock",     "_test_",     "_cmocka",      "cmocka_",
-        "_run_test", "_fail",      "_skip",        "mock_assert",
-        "print_message", "print_error", "_function_called",
-        "global_expect", "_test_malloc", "_test_free", "_test_calloc"};
-    static const char *const san[] = {"__asan_", "__ubsan_", "__lsan_",
-                                      "__sanitizer_", "__msan_", "__tsan_",
-                                      "__hwasan_", "__interceptor_",
-                                      "__sancov", "__gcov_"};
+        "_assert_",        "_expect_",     "_will_return",
+        "_check_expected", "_mock",        "_test_",
+        "_cmocka",         "cmocka_",      "_run_test",
+        "_fail",           "_skip",        "mock_assert",
+        "print_message",   "print_error",  "_function_called",
+        "global_expect",   "_test_malloc", "_test_free",
+        "_test_calloc"};
+    static const char *const san[] = {
+        "__asan_", "__ubsan_",  "__lsan_",        "__sanitizer_", "__msan_",
+        "__tsan_", "__hwasan_", "__interceptor_", "__sancov",     "__gcov_"};
     static const char *const runtime[] = {
-        "_init", "_fini", "_start", "__libc_", "_IO_", "__stack_chk_",
-        "__cxa_", "__gmon_start__", "_dl_", "__tls_get_addr", "_edata",
-        "_end", "__bss_start", "__dso_handle", "_DYNAMIC",
-        "_GLOBAL_OFFSET_TABLE_", "__data_start", "data_start",
-        "__TMC_END__", "_ITM_", "__frame_dummy", "__do_global"};
-    static const char *const libc[] = {
-        "exit", "_exit", "_Exit", "abort", "atexit", "at_quick_exit",
-        "quick_exit", "malloc", "calloc", "realloc", "free", "aligned_alloc",
-        "posix_memalign", "memalign", "valloc", "reallocarray", "strdup",
-        "strndup", "printf", "fprintf", "sprintf", "snprintf", "vprintf",
-        "vfprintf", "vsnprintf", "dprintf", "puts", "fputs", "putchar",
-        "fputc", "putc", "fwrite", "fflush", "write", "read", "open",
-        "close", "fork", "vfork", "execve", "execv", "execvp", "system",
-        "popen", "signal", "sigaction", "raise", "kill", "getpid",
-        "strlen", "strcmp", "strncmp", "strcpy", "strncpy", "strcat",
-        "strchr", "strstr", "memcpy", "memmove", "memset", "memcmp",
-        "qsort", "bsearch", "rand", "srand", "time", "clock_gettime",
-        "sleep", "usleep", "nanosleep", "setjmp", "longjmp", "errno",
-        "stdout", "stderr", "stdin", "environ", "getenv", "setenv",
-        "pthread_create", "mmap", "munmap", "mprotect", "syscall", "ptrace",
-        "dlopen", "dlsym", "pipe", "dup", "dup2", "waitpid", "wait"};
+        "_init",         "_fini",
+        "_start",        "__libc_",
+        "_IO_",          "__stack_chk_",
+        "__cxa_",        "__gmon_start__",
+        "_dl_",          "__tls_get_addr",
+        "_edata",        "_end",
+        "__bss_start",   "__dso_handle",
+        "_DYNAMIC",      "_GLOBAL_OFFSET_TABLE_",
+        "__data_start",  "data_start",
+        "__TMC_END__",   "_ITM_",
+        "__frame_dummy", "__do_global"};
+    static const char *const libc[] = {"exit",
+                                       "_exit",
+                                       "_Exit",
+                                       "abort",
+                                       "atexit",
+                                       "at_quick_exit",
+                                       "quick_exit",
+                                       "malloc",
+                                       "calloc",
+                                       "realloc",
+                                       "free",
+                                       "aligned_alloc",
+                                       "posix_memalign",
+                                       "memalign",
+                                       "valloc",
+                                       "reallocarray",
+                                       "strdup",
+                                       "strndup",
+                                       "printf",
+                                       "fprintf",
+                                       "sprintf",
+                                       "snprintf",
+                                       "vprintf",
+                                       "vfprintf",
+                                       "vsnprintf",
+                                       "dprintf",
+                                       "puts",
+                                       "fputs",
+                                       "putchar",
+                                       "fputc",
+                                       "putc",
+                                       "fwrite",
+                                       "fflush",
+                                       "write",
+                                       "read",
+                                       "open",
+                                       "close",
+                                       "fork",
+                                       "vfork",
+                                       "execve",
+                                       "execv",
+                                       "execvp",
+                                       "system",
+                                       "popen",
+                                       "signal",
+                                       "sigaction",
+                                       "raise",
+                                       "kill",
+                                       "getpid",
+                                       "strlen",
+                                       "strcmp",
+                                       "strncmp",
+                                       "strcpy",
+                                       "strncpy",
+                                       "strcat",
+                                       "strchr",
+                                       "strstr",
+                                       "memcpy",
+                                       "memmove",
+                                       "memset",
+                                       "memcmp",
+                                       "qsort",
+                                       "bsearch",
+                                       "rand",
+                                       "srand",
+                                       "time",
+                                       "clock_gettime",
+                                       "sleep",
+                                       "usleep",
+                                       "nanosleep",
+                                       "setjmp",
+                                       "longjmp",
+                                       "errno",
+                                       "stdout",
+                                       "stderr",
+                                       "stdin",
+                                       "environ",
+                                       "getenv",
+                                       "setenv",
+                                       "pthread_create",
+                                       "mmap",
+                                       "munmap",
+                                       "mprotect",
+                                       "syscall",
+                                       "ptrace",
+                                       "dlopen",
+                                       "dlsym",
+                                       "pipe",
+                                       "dup",
+                                       "dup2",
+                                       "waitpid",
+                                       "wait"};
     if (strncmp(s, "tg_", 3) == 0 || strncmp(s, "TG_", 3) == 0 ||
         strncmp(s, "tg__", 4) == 0)
         return OWNER_LIBTG;
@@ -213,9 +340,10 @@ static void function_list(const check *k, char *out, size_t outlen)
     size_t used = 0;
     out[0] = '\0';
     for (size_t i = 0; i < k->nfunctions && used < outlen; i++) {
-        int n = snprintf(out + used, outlen - used, "%s%s",
-                         i == 0 ? "" : (i + 1 == k->nfunctions ? " and " : ", "),
-                         k->functions[i]);
+        int n =
+            snprintf(out + used, outlen - used, "%s%s",
+                     i == 0 ? "" : (i + 1 == k->nfunctions ? " and " : ", "),
+                     k->functions[i]);
         if (n < 0)
             break;
         used += (size_t)n;
@@ -246,8 +374,8 @@ static void check_section(check *k, const char *name, const char *type)
                "function. Remove it.");
         return;
     }
-    bool name_ok =
-        name_in(name, ok_exact, N(ok_exact)) || prefix_in(name, ok_prefix, N(ok_prefix));
+    bool name_ok = name_in(name, ok_exact, N(ok_exact)) ||
+                   prefix_in(name, ok_prefix, N(ok_prefix));
     if (!name_ok || !name_in(type, ok_types, N(ok_types))) {
         snprintf(text, sizeof text,
                  "your object file has a section the lab does not accept: "
@@ -321,18 +449,33 @@ static void check_symbol(check *k, const sym *s)
     const char *whose = NULL;
     const char *code = "symbols.foreign";
     switch (owner_of(s->name)) {
-    case OWNER_LIBTG: whose = "libtg"; break;
-    case OWNER_CMOCKA: whose = "cmocka (the test framework)"; break;
-    case OWNER_SANITIZER: whose = "the sanitizers"; break;
-    case OWNER_JANSSON: whose = "jansson"; break;
-    case OWNER_LIBUV: whose = "libuv"; break;
-    case OWNER_RUNTIME: whose = "the C runtime"; break;
-    case OWNER_LIBC: whose = "the C library"; break;
-    case OWNER_NONE: break;
+    case OWNER_LIBTG:
+        whose = "libtg";
+        break;
+    case OWNER_CMOCKA:
+        whose = "cmocka (the test framework)";
+        break;
+    case OWNER_SANITIZER:
+        whose = "the sanitizers";
+        break;
+    case OWNER_JANSSON:
+        whose = "jansson";
+        break;
+    case OWNER_LIBUV:
+        whose = "libuv";
+        break;
+    case OWNER_RUNTIME:
+        whose = "the C runtime";
+        break;
+    case OWNER_LIBC:
+        whose = "the C library";
+        break;
+    case OWNER_NONE:
+        break;
     }
     if (whose) {
-        snprintf(text, sizeof text, "your file redefines `%s` from %s",
-                 s->name, whose);
+        snprintf(text, sizeof text, "your file redefines `%s` from %s", s->name,
+                 whose);
         snprintf(explain, sizeof explain,
                  "Replacing a library's function is not allowed: call it "
                  "instead. If `%s` is your own helper, give it another name "
@@ -376,7 +519,8 @@ static void find_prototype(const char *h, const char *name, char *out,
         return;
     size_t nl = strlen(name);
     for (const char *p = strstr(h, name); p; p = strstr(p + 1, name)) {
-        bool before = p == h || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        bool before =
+            p == h || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
         const char *q = p + nl;
         while (*q == ' ' || *q == '\t')
             q++;
@@ -510,8 +654,7 @@ bool pipeline__symbols_check(const char *out, const char *const *functions,
             snprintf(explain, sizeof explain,
                      "Remove `static` from the definition of `%s`.",
                      functions[i]);
-            refuse(&k, "symbols.static-function", functions[i], text,
-                   explain);
+            refuse(&k, "symbols.static-function", functions[i], text, explain);
             continue;
         }
         snprintf(text, sizeof text, "your file must define %s(...)",
@@ -520,8 +663,8 @@ bool pipeline__symbols_check(const char *out, const char *const *functions,
             snprintf(explain, sizeof explain,
                      "The exercise calls %s, declared in %s as:\n    %s\n"
                      "Is it misspelt, or still missing?",
-                     functions[i], header_display ? header_display : "its header",
-                     proto);
+                     functions[i],
+                     header_display ? header_display : "its header", proto);
         else
             snprintf(explain, sizeof explain,
                      "The exercise calls %s. Is it misspelt, or still "

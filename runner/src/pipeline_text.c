@@ -147,8 +147,7 @@ static bool is_bidi(const unsigned char *s, size_t n)
            (cp >= 0x2066 && cp <= 0x2069);
 }
 
-char *pipeline__clean(const char *s, size_t len, size_t cap,
-                      bool keep_newlines)
+char *pipeline__clean(const char *s, size_t len, size_t cap, bool keep_newlines)
 {
     pipeline__buf b = {0};
     const unsigned char *u = (const unsigned char *)s;
@@ -255,8 +254,8 @@ bool pipeline__is_cancel(const tg_error *e)
         return false;
     if (!tg_error_is_group(e))
         return tg_error_is(e, &TG_CancelledError);
-    tg_error *rest = tg_error_subgroup((tg_error *)e,
-                                       TG_MATCH_PRED(not_cancel, NULL));
+    tg_error *rest =
+        tg_error_subgroup((tg_error *)e, TG_MATCH_PRED(not_cancel, NULL));
     bool only = rest == NULL;
     tg_error_unref(rest);
     return only;
@@ -288,24 +287,43 @@ bool pipeline__json_depth_ok(const char *s, size_t len, int max_depth)
 const char *pipeline__signal_name(int n)
 {
     switch (n) {
-    case SIGHUP: return "SIGHUP";
-    case SIGINT: return "SIGINT";
-    case SIGQUIT: return "SIGQUIT";
-    case SIGILL: return "SIGILL";
-    case SIGTRAP: return "SIGTRAP";
-    case SIGABRT: return "SIGABRT";
-    case SIGBUS: return "SIGBUS";
-    case SIGFPE: return "SIGFPE";
-    case SIGKILL: return "SIGKILL";
-    case SIGUSR1: return "SIGUSR1";
-    case SIGSEGV: return "SIGSEGV";
-    case SIGUSR2: return "SIGUSR2";
-    case SIGPIPE: return "SIGPIPE";
-    case SIGALRM: return "SIGALRM";
-    case SIGTERM: return "SIGTERM";
-    case SIGSYS: return "SIGSYS";
-    case SIGXCPU: return "SIGXCPU";
-    case SIGXFSZ: return "SIGXFSZ";
-    default: return NULL;
+    case SIGHUP:
+        return "SIGHUP";
+    case SIGINT:
+        return "SIGINT";
+    case SIGQUIT:
+        return "SIGQUIT";
+    case SIGILL:
+        return "SIGILL";
+    case SIGTRAP:
+        return "SIGTRAP";
+    case SIGABRT:
+        return "SIGABRT";
+    case SIGBUS:
+        return "SIGBUS";
+    case SIGFPE:
+        return "SIGFPE";
+    case SIGKILL:
+        return "SIGKILL";
+    case SIGUSR1:
+        return "SIGUSR1";
+    case SIGSEGV:
+        return "SIGSEGV";
+    case SIGUSR2:
+        return "SIGUSR2";
+    case SIGPIPE:
+        return "SIGPIPE";
+    case SIGALRM:
+        return "SIGALRM";
+    case SIGTERM:
+        return "SIGTERM";
+    case SIGSYS:
+        return "SIGSYS";
+    case SIGXCPU:
+        return "SIGXCPU";
+    case SIGXFSZ:
+        return "SIGXFSZ";
+    default:
+        return NULL;
     }
 }

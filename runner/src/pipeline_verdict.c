@@ -110,18 +110,28 @@ tg_error *pipeline__list_checks(pipeline__ctx *c)
 static const char *signal_words(int sig)
 {
     switch (sig) {
-    case 11: return "an invalid memory access (a NULL, freed or "
-                    "out-of-bounds pointer)";
-    case 6: return "abort() (a failed assert, or memory corruption the C "
-                   "library noticed)";
-    case 8: return "an arithmetic error (division by zero?)";
-    case 7: return "a misaligned or invalid memory access";
-    case 4: return "an illegal instruction (a corrupted stack?)";
-    case 9: return "a kill (it went over a memory or time limit)";
-    case 24: return "its CPU time limit";
-    case 31: return "a system call the sandbox forbids";
-    case 13: return "a write to a closed pipe";
-    default: return NULL;
+    case 11:
+        return "an invalid memory access (a NULL, freed or "
+               "out-of-bounds pointer)";
+    case 6:
+        return "abort() (a failed assert, or memory corruption the C "
+               "library noticed)";
+    case 8:
+        return "an arithmetic error (division by zero?)";
+    case 7:
+        return "a misaligned or invalid memory access";
+    case 4:
+        return "an illegal instruction (a corrupted stack?)";
+    case 9:
+        return "a kill (it went over a memory or time limit)";
+    case 24:
+        return "its CPU time limit";
+    case 31:
+        return "a system call the sandbox forbids";
+    case 13:
+        return "a write to a closed pipe";
+    default:
+        return NULL;
     }
 }
 
@@ -138,10 +148,11 @@ static char *crash_words(const pipeline__ctx *c, const pipeline__run *run)
                                     name ? name : "a signal", w ? " (" : "",
                                     w ? w : "", w ? ")" : "");
         }
-        if (run->stderr_tail &&
-            (strstr(run->stderr_tail, "AddressSanitizer") ||
-             strstr(run->stderr_tail, "runtime error:") ||
-             strstr(run->stderr_tail, "LeakSanitizer")))
+        if ((c->opts->sanitizers && run->exit_code == 1) ||
+            (run->stderr_tail &&
+             (strstr(run->stderr_tail, "AddressSanitizer") ||
+              strstr(run->stderr_tail, "runtime error:") ||
+              strstr(run->stderr_tail, "LeakSanitizer"))))
             return pipeline__printf("stopped by a sanitizer (exit status "
                                     "%d): it found a memory error or "
                                     "undefined behaviour, see the output",
@@ -168,10 +179,19 @@ static char *crash_words(const pipeline__ctx *c, const pipeline__run *run)
     return NULL;
 }
 
+/* Everything the run printed, as the probe captured it (its head and its
+ * tail), or NULL. */
+static const char *full_output(const pipeline__run *run)
+{
+    json_t *f = run->frame;
+    return f ? json_string_value(json_object_get(f, "stderr")) : NULL;
+}
+
 /*
  * With sanitizers, the first place in the learner's file that a report
- * names: "#1 0x... in send_all /work/send_all.c:12" or a UBSan
- * "/work/send_all.c:12:5: runtime error: ...".  Returns "FILE:LINE".
+ * names, from the top (where the faulting access is): "#0 0x... in
+ * send_all /work/send_all.c:12" or a UBSan "/work/send_all.c:12:5:
+ * runtime error: ...".  Returns "FILE:LINE".
  */
 static char *where_of(const pipeline__ctx *c, const char *out)
 {
@@ -258,8 +278,9 @@ static bool merge_one(pipeline__ctx *c, json_t *arr, pipeline_check_result *cr,
             const char *m = json_string_value(json_object_get(v, "message"));
             if (!sv->passed)
                 sv->message = pipeline__clean_str(
-                    m ? m : "this check failed (the checker gave no "
-                            "message)",
+                    m ? m
+                      : "this check failed (the checker gave no "
+                        "message)",
                     MESSAGE_CAP);
         } else {
             sv->passed = false;
@@ -283,15 +304,25 @@ static bool merge_one(pipeline__ctx *c, json_t *arr, pipeline_check_result *cr,
     if (!cr->passed) {
         if (failing) {
             cr->crash = crash_words(c, failing);
-            cr->output = failing->stderr_tail ? strdup(failing->stderr_tail)
-                                              : NULL;
+            /* A sanitizer's report is best read from its top. */
+            const char *all = full_output(failing);
+            const char *err = all ? strstr(all, "==ERROR: ") : NULL;
+            if (!err && all)
+                err = strstr(all, "runtime error: ");
+            if (err) {
+                while (err > all && err[-1] != '\n')
+                    err--;
+                cr->output = pipeline__clean(err, strlen(err), 1500, true);
+            } else if (failing->stderr_tail) {
+                cr->output = strdup(failing->stderr_tail);
+            }
             if (c->opts->sanitizers)
-                cr->where = where_of(c, failing->stderr_tail);
+                cr->where = where_of(c, all);
         }
         if (c->opts->repro_prefix)
-            cr->reproduce = pipeline__printf(
-                "%s --seed %llu", c->opts->repro_prefix,
-                (unsigned long long)cr->failing_seed);
+            cr->reproduce =
+                pipeline__printf("%s --seed %llu", c->opts->repro_prefix,
+                                 (unsigned long long)cr->failing_seed);
         else
             cr->reproduce =
                 pipeline__printf("lab check %s --seed %llu", ex->id,
@@ -335,8 +366,8 @@ tg_error *pipeline__verdict_merge(pipeline__ctx *c, const char *json,
      * instructor's extra checks, lab grade --checks). */
     for (size_t j = 0; j < c->nlisted && ok; j++)
         if (!manifest_check_of(ex, c->listed[j].name))
-            ok = merge_one(c, arr, &r->checks[r->nchecks++],
-                           c->listed[j].name, c->listed[j].scenario, NULL);
+            ok = merge_one(c, arr, &r->checks[r->nchecks++], c->listed[j].name,
+                           c->listed[j].scenario, NULL);
     json_decref(arr);
     if (!ok)
         return pipeline__fail("out of memory");
@@ -396,11 +427,10 @@ tg_error *pipeline__verdict(pipeline__ctx *c)
         (pr.exit_status != 0 && pr.exit_status != 1)) {
         char line[300];
         first_line(pr.err, line, sizeof line);
-        e = pipeline__fail(
-            "the checker of %s failed (%s%d)%s%s", c->ex->id,
-            pr.timed_out ? "timed out, " : "",
-            pr.term_signal ? pr.term_signal : pr.exit_status,
-            line[0] ? ": " : "", line);
+        e = pipeline__fail("the checker of %s failed (%s%d)%s%s", c->ex->id,
+                           pr.timed_out ? "timed out, " : "",
+                           pr.term_signal ? pr.term_signal : pr.exit_status,
+                           line[0] ? ": " : "", line);
         tg_process_result_free(&pr);
         return e;
     }

@@ -38,7 +38,7 @@
 #define EX_ID "00-fake/sum_all"
 
 static struct {
-    char repo[PATH_MAX];    /* the source tree */
+    char repo[PATH_MAX];         /* the source tree */
     char root[64];               /* our lab: links into repo + the exercise */
     char learner[PATH_MAX + 64]; /* the learner fixtures */
     char scratch[128];           /* generated learner files */
@@ -119,8 +119,7 @@ static int group_setup(void **state)
     for (size_t i = 0; i < 4; i++) {
         snprintf(need, sizeof need, "%s/%s", r, built[i]);
         if (access(need, R_OK) != 0) {
-            fprintf(stderr, "test_pipeline: %s is missing: run make\n",
-                    need);
+            fprintf(stderr, "test_pipeline: %s is missing: run make\n", need);
             return -1;
         }
     }
@@ -250,8 +249,7 @@ static void grade(const char *fixture_name, pipeline_result *r)
     grade_with(&o, path, r);
 }
 
-static const pipeline_msg *msg_with(const pipeline_result *r,
-                                    const char *code)
+static const pipeline_msg *msg_with(const pipeline_result *r, const char *code)
 {
     for (size_t i = 0; i < r->nmsgs; i++)
         if (strcmp(r->msgs[i].code, code) == 0)
@@ -259,8 +257,7 @@ static const pipeline_msg *msg_with(const pipeline_result *r,
     return NULL;
 }
 
-static const pipeline_msg *must_have(const pipeline_result *r,
-                                     const char *code)
+static const pipeline_msg *must_have(const pipeline_result *r, const char *code)
 {
     const pipeline_msg *m = msg_with(r, code);
     if (!m) {
@@ -287,9 +284,8 @@ static void assert_contains(const char *text, const char *part)
 }
 
 /* The pipeline stopped at stage with an error message of this code. */
-static const pipeline_msg *assert_stopped(const pipeline_result *r,
-                                          pipeline_stage stage,
-                                          const char *code)
+static const pipeline_msg *
+assert_stopped(const pipeline_result *r, pipeline_stage stage, const char *code)
 {
     if (!r->failed || r->stage != stage) {
         char *t = pipeline_render_text(r, PIPELINE_RENDER_VERBOSE);
@@ -371,7 +367,7 @@ static void test_pipeline_correct_solution_passes(void **state)
         assert_int_not_equal(r.msgs[i].severity, PIPELINE_ERROR);
     char *text = pipeline_render_text(&r, 0);
     assert_contains(text, EX_ID ": 2 of 2 checks pass (3/3 points; seeds 1, "
-                          "2, 3)");
+                                "2, 3)");
     assert_contains(text, "PASS  sums_small");
     assert_null(strchr(text, '\033'));
     free(text);
@@ -474,8 +470,8 @@ static void test_pipeline_missing_function(void **state)
     (void)state;
     pipeline_result r;
     grade("missing.c", &r);
-    const pipeline_msg *m = assert_stopped(&r, PIPELINE_STAGE_SYMBOLS,
-                                           "symbols.missing-function");
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_SYMBOLS, "symbols.missing-function");
     assert_string_equal(m->text, "your file must define sum_all(...)");
     assert_string_equal(m->symbol, "sum_all");
     assert_contains(m->explain, "exercises/00-fake/sum_all.h");
@@ -735,7 +731,8 @@ static void test_pipeline_binary_file(void **state)
         assert_stopped(&r, PIPELINE_STAGE_INPUT, "input.binary");
     assert_contains(m->text, "a zero byte at offset 7");
     pipeline_result_free(&r);
-    static const char elf[] = "\x7f" "ELF\x02\x01\x01";
+    static const char elf[] = "\x7f"
+                              "ELF\x02\x01\x01";
     grade_scratch("program.c", elf, sizeof elf - 1, &r);
     m = assert_stopped(&r, PIPELINE_STAGE_INPUT, "input.binary");
     assert_contains(m->text, "a compiled file");
@@ -883,10 +880,9 @@ static void test_pipeline_batch_grades_each_job(void **state)
     o.jobs = 2;
     char why[512] = "";
     done_count = 0;
-    assert_int_equal(
-        pipeline_check_batch(&o, jobs, 5, on_done, &done_count, why,
-                             sizeof why),
-        0);
+    assert_int_equal(pipeline_check_batch(&o, jobs, 5, on_done, &done_count,
+                                          why, sizeof why),
+                     0);
     assert_int_equal(done_count, 5);
     assert_true(jobs[0].result.passed);
     assert_int_equal(jobs[1].result.stage, PIPELINE_STAGE_COMPILE);
@@ -907,8 +903,7 @@ static void test_pipeline_internal_errors_say_lab_error(void **state)
     o.checks_dir = "/nonexistent/checks";
     pipeline_result r;
     char why[512] = "";
-    assert_int_equal(pipeline_check(&o, &g.ex, path, &r, why, sizeof why),
-                     -1);
+    assert_int_equal(pipeline_check(&o, &g.ex, path, &r, why, sizeof why), -1);
     assert_contains(why, "lab: error: the checks directory "
                          "/nonexistent/checks does not exist");
     pipeline_result_free(&r);
@@ -916,8 +911,7 @@ static void test_pipeline_internal_errors_say_lab_error(void **state)
     manifest_exercise other = g.ex;
     other.id = "00-fake/unknown";
     o = opts_for(SANDBOX_LEARNER);
-    assert_int_equal(pipeline_check(&o, &other, path, &r, why, sizeof why),
-                     -1);
+    assert_int_equal(pipeline_check(&o, &other, path, &r, why, sizeof why), -1);
     assert_contains(why, "lab: error: this exercise's checker is not built");
     assert_contains(why, "run 'make'");
     pipeline_result_free(&r);
@@ -938,8 +932,7 @@ typedef struct cancel_job {
 static tg_result check_task(void *arg)
 {
     cancel_job *j = arg;
-    j->rc = pipeline_check(&j->o, &g.ex, j->path, &j->r, j->why,
-                           sizeof j->why);
+    j->rc = pipeline_check(&j->o, &g.ex, j->path, &j->r, j->why, sizeof j->why);
     return tg_return(NULL);
 }
 
@@ -989,9 +982,8 @@ static void test_pipeline_cancel_stops_everything(void **state)
     /* During the build, then during the probe's (endless) runs. */
     static const uint64_t after[] = {20, 1500};
     for (size_t i = 0; i < 2; i++) {
-        cancel_job j = {.o = opts_for(SANDBOX_LEARNER),
-                        .path = path,
-                        .after_ms = after[i]};
+        cancel_job j = {
+            .o = opts_for(SANDBOX_LEARNER), .path = path, .after_ms = after[i]};
         j.o.cache_dir = ""; /* compile for real every time */
         j.o.run_timeout_ms = 20000;
         tg_options to = {.stack_size = 1u << 20};
@@ -1120,8 +1112,8 @@ static void test_pipeline_symbols_parser_fails_closed(void **state)
     };
     for (size_t i = 0; i < 3; i++) {
         memset(&r, 0, sizeof r);
-        assert_false(pipeline__symbols_check(bad[i], fns, 1, "x.o", NULL,
-                                             NULL, &r));
+        assert_false(
+            pipeline__symbols_check(bad[i], fns, 1, "x.o", NULL, NULL, &r));
         assert_non_null(msg_with(&r, "symbols.unreadable"));
         pipeline_result_free(&r);
     }
@@ -1191,20 +1183,18 @@ static void free_runs(pipeline__run *runs, size_t n)
     }
 }
 
-#define FRAME(sc, seed, body)                                                \
+#define FRAME(sc, seed, body)                                                  \
     "@@tglab-frame-begin " sc ":" #seed "@@\n" body "\n@@tglab-frame-end@@\n"
-#define OK_BODY(sc, seed)                                                    \
-    "{\"scenario\":\"" sc "\",\"seed\":" #seed ",\"status\":\"ok\","         \
+#define OK_BODY(sc, seed)                                                      \
+    "{\"scenario\":\"" sc "\",\"seed\":" #seed ",\"status\":\"ok\","           \
     "\"signal\":0,\"exit\":0,\"stderr\":\"hi\\n\",\"obs\":{\"x\":1}}"
 
 static void test_pipeline_frames_are_validated(void **state)
 {
     (void)state;
-    pipeline__run runs[6] = {run_for("a", 1), run_for("a", 2),
-                             run_for("b", 1), run_for("b", 2),
-                             run_for("c", 1), run_for("c", 2)};
-    static const char out[] =
-        "noise before\n" FRAME("a", 1, OK_BODY("a", 1))
+    pipeline__run runs[6] = {run_for("a", 1), run_for("a", 2), run_for("b", 1),
+                             run_for("b", 2), run_for("c", 1), run_for("c", 2)};
+    static const char out[] = "noise before\n" FRAME("a", 1, OK_BODY("a", 1))
         /* a:2 claims to be a:3 inside */
         FRAME("a", 2, OK_BODY("a", 3))
         /* b:1 twice: neither is trusted */
@@ -1212,13 +1202,13 @@ static void test_pipeline_frames_are_validated(void **state)
         /* b:2 garbled JSON */
         FRAME("b", 2, "{\"scenario\": ")
         /* c:1 ok but with a status we do not know */
-        FRAME("c", 1, "{\"scenario\":\"c\",\"seed\":1,\"status\":\"passed\","
-                      "\"obs\":{}}")
+        FRAME("c", 1,
+              "{\"scenario\":\"c\",\"seed\":1,\"status\":\"passed\","
+              "\"obs\":{}}")
         /* c:2 cut short by the end of the output */
         "@@tglab-frame-begin c:2@@\n{\"scenario\":\"c\"";
-    assert_null(pipeline__frames_parse(out, sizeof out - 1, false,
-                                       "the probe exited with status 0", runs,
-                                       6));
+    assert_null(pipeline__frames_parse(
+        out, sizeof out - 1, false, "the probe exited with status 0", runs, 6));
     assert_int_equal(runs[0].status, PIPELINE_RUN_OK);
     assert_string_equal(runs[0].stderr_tail, "hi\n");
     for (size_t i = 1; i < 6; i++) {
@@ -1300,7 +1290,9 @@ static void test_pipeline_clean_makes_text_safe(void **state)
     assert_string_equal(s, "ok \xc3\xa9 \\x1b[2J\\xff\\x80 \\u202e\n x");
     free(s);
     /* C1 controls and overlong forms are escaped too. */
-    s = pipeline__clean("\xc2\x9b" "31m \xc0\xaf", 8, 0, false);
+    s = pipeline__clean("\xc2\x9b"
+                        "31m \xc0\xaf",
+                        8, 0, false);
     assert_string_equal(s, "\\xc2\\x9b31m \\xc0\\xaf");
     free(s);
     s = pipeline__clean("line\nbreak", 10, 0, false);
@@ -1361,8 +1353,8 @@ static void test_pipeline_real_exercises(void **state)
         char *fns[4];
         json_t *doc = real_exercise(ids[k], &ex, checks, fns);
         char checker[PATH_MAX + 64];
-        snprintf(checker, sizeof checker, "%s/build/checks/%s.checker",
-                 g.repo, ids[k]);
+        snprintf(checker, sizeof checker, "%s/build/checks/%s.checker", g.repo,
+                 ids[k]);
         if (!doc || access(checker, X_OK) != 0) {
             json_decref(doc);
             fprintf(stderr, "(skipping %s: not built)\n", ids[k]);
@@ -1375,8 +1367,7 @@ static void test_pipeline_real_exercises(void **state)
         pipeline_result r;
         /* The solution passes every check under every seed... */
         snprintf(path, sizeof path, "%s/solutions/%s.c", g.repo, ids[k]);
-        assert_int_equal(pipeline_check(&o, &ex, path, &r, why, sizeof why),
-                         0);
+        assert_int_equal(pipeline_check(&o, &ex, path, &r, why, sizeof why), 0);
         if (!r.passed) {
             char *t = pipeline_render_text(&r, 0);
             fail_msg("the solution of %s does not pass:\n%s", ids[k], t);
@@ -1384,8 +1375,7 @@ static void test_pipeline_real_exercises(void **state)
         pipeline_result_free(&r);
         /* ...and the starter fails at least one. */
         snprintf(path, sizeof path, "%s/exercises/%s.c", g.repo, ids[k]);
-        assert_int_equal(pipeline_check(&o, &ex, path, &r, why, sizeof why),
-                         0);
+        assert_int_equal(pipeline_check(&o, &ex, path, &r, why, sizeof why), 0);
         assert_false(r.passed);
         pipeline_result_free(&r);
         json_decref(doc);
