@@ -17,6 +17,7 @@
 #include "jail.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -59,13 +60,26 @@ _Noreturn void jail_init(const jail_opts *opts)
     if (sigprocmask(SIG_BLOCK, &chld, &old) != 0)
         jail_die(errno, "cannot block SIGCHLD");
     uint64_t start = now_ms();
+    /* The program must not start before this init is confined: it could
+     * otherwise see (or race with) an init that still holds capabilities.
+     * The child needs its own capabilities to change uid, so it is forked
+     * first and waits for the pipe to close. */
+    int gate[2];
+    if (pipe2(gate, O_CLOEXEC) != 0)
+        jail_die(errno, "cannot make a pipe");
     pid_t child = fork();
     if (child < 0)
         jail_die(errno, "cannot fork the program");
     if (child == 0) {
+        char c;
+        close(gate[1]);
+        while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+            ;
+        close(gate[0]);
         sigprocmask(SIG_SETMASK, &old, NULL);
         jail_confine_and_exec(opts);
     }
+    close(gate[0]);
 
     /* The init: no capabilities, no inherited descriptors but 0-2, no new
      * privileges, the parent-death signal, the same filter.  If any of it
@@ -73,6 +87,7 @@ _Noreturn void jail_init(const jail_opts *opts)
     jail_opts self = *opts;
     self.n_keep_fds = 0;
     drop_capabilities();
+    close(gate[1]); /* the program may start */
     jail_close_fds(&self);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         jail_die(errno, "cannot set no_new_privs");
