@@ -269,6 +269,7 @@ void world__call_end(size_t i, world_end end, const tg_error *e,
     if (e) {
         c->error_type = world__strdup(tg_error_type_name(e));
         c->error_message = world__strdup(tg_error_message(e));
+        c->error_obj = e;
     }
     c->result = world__strdup(result);
     W.in_flight[c->service]--;

@@ -133,6 +133,11 @@ typedef struct world_call {
     const char *error_message; /* WORLD_END_ERROR: the message */
     const char *result;        /* WORLD_END_OK: a copy of what was delivered
                                   ("" for db_verify) */
+    const void *error_obj;     /* WORLD_END_ERROR/CANCELLED: the address of
+                                  the error handed to the caller, for "is it
+                                  the very same object" checks.  Not a
+                                  reference: compare it with ==, never
+                                  dereference it (it may have been freed). */
 } world_call;
 
 /* The call log, in the order calls began.  world_call_at's result is

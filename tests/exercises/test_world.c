@@ -98,10 +98,12 @@ static void test_world_defaults_are_ok_after_10_ms(void **state)
     assert_int_equal(world_call_count(), 6);
     assert_call(0, WORLD_SEND_EMAIL, "ann@example.com", 0, 10, WORLD_END_OK);
     assert_string_equal(world_call_at(0)->result, "msg-1");
+    assert_null(world_call_at(0)->error_obj); /* delivered: no error */
     assert_call(2, WORLD_CHARGE_CARD, "4242", 20, 30, WORLD_END_OK);
     assert_int_equal(world_call_at(2)->cents, 1999);
     assert_call(4, WORLD_DB_GET, "nope", 40, 50, WORLD_END_ERROR);
     assert_string_equal(world_call_at(4)->error_type, "KeyError");
+    assert_ptr_equal(world_call_at(4)->error_obj, r.missing.err);
     assert_call(5, WORLD_DB_VERIFY, "shard-1", 50, 60, WORLD_END_OK);
     assert_int_equal(world_max_in_flight(WORLD_SEND_EMAIL), 1);
     assert_int_equal(world_in_flight(WORLD_SEND_EMAIL), 0);
@@ -247,6 +249,7 @@ static void test_world_failures_and_bugs(void **state)
     assert_string_equal(world_call_at(4)->error_type, "IntegrityError");
     assert_string_equal(world_call_at(4)->error_message,
                         "checksum mismatch in shard-2");
+    assert_ptr_equal(world_call_at(4)->error_obj, r.verify); /* the same */
     tg_error_unref(r.verify);
     outcome_clear(&r.page);
     outcome_clear(&r.pay);
@@ -347,6 +350,7 @@ static void test_world_cancel_inside_a_call(void **state)
         assert_call(i, WORLD_SEND_EMAIL, f.inputs[i], 0, 30,
                     WORLD_END_CANCELLED);
         assert_string_equal(world_call_at(i)->error_type, "CancelledError");
+        assert_ptr_equal(world_call_at(i)->error_obj, f.got[i].err);
         assert_null(world_call_at(i)->result);
         outcome_clear(&f.got[i]);
     }
