@@ -272,6 +272,8 @@ void world__call_end(size_t i, world_end end, const tg_error *e,
         c->error_obj = e;
     }
     c->result = world__strdup(result);
+    /* db_verify frees its "" at once: there is nothing to point at. */
+    c->value_obj = c->service == WORLD_DB_VERIFY ? NULL : result;
     W.in_flight[c->service]--;
 }
 

@@ -25,7 +25,8 @@ size_t world__call_begin(world_service s, const char *input, long cents,
                          world_step *step);
 
 /* Ends call i: its end kind, the error it ended with (borrowed; may be
- * NULL) and the value delivered (copied; may be NULL). */
+ * NULL) and the value delivered (copied, and its address kept as
+ * value_obj; may be NULL). */
 void world__call_end(size_t i, world_end end, const tg_error *e,
                      const char *result);
 

@@ -138,6 +138,12 @@ typedef struct world_call {
                                   the very same object" checks.  Not a
                                   reference: compare it with ==, never
                                   dereference it (it may have been freed). */
+    const void *value_obj;     /* WORLD_END_OK: the address of the string
+                                  handed to the caller (NULL for db_verify,
+                                  which hands out nothing), so that a probe
+                                  can tell a delivered value from an error
+                                  before it reads a pointer the learner
+                                  stored.  Compare only, like error_obj. */
 } world_call;
 
 /* The call log, in the order calls began.  world_call_at's result is

@@ -99,12 +99,15 @@ static void test_world_defaults_are_ok_after_10_ms(void **state)
     assert_call(0, WORLD_SEND_EMAIL, "ann@example.com", 0, 10, WORLD_END_OK);
     assert_string_equal(world_call_at(0)->result, "msg-1");
     assert_null(world_call_at(0)->error_obj); /* delivered: no error */
+    assert_ptr_equal(world_call_at(0)->value_obj, r.mail.value);
+    assert_null(world_call_at(4)->value_obj); /* failed: nothing delivered */
     assert_call(2, WORLD_CHARGE_CARD, "4242", 20, 30, WORLD_END_OK);
     assert_int_equal(world_call_at(2)->cents, 1999);
     assert_call(4, WORLD_DB_GET, "nope", 40, 50, WORLD_END_ERROR);
     assert_string_equal(world_call_at(4)->error_type, "KeyError");
     assert_ptr_equal(world_call_at(4)->error_obj, r.missing.err);
     assert_call(5, WORLD_DB_VERIFY, "shard-1", 50, 60, WORLD_END_OK);
+    assert_null(world_call_at(5)->value_obj); /* db_verify hands out none */
     assert_int_equal(world_max_in_flight(WORLD_SEND_EMAIL), 1);
     assert_int_equal(world_in_flight(WORLD_SEND_EMAIL), 0);
 
