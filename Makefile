@@ -242,11 +242,16 @@ UI_DRIVER := $(BUILD)/tests/ui/tui_driver
 test-ui: $(UI_DRIVER)
 	$(Q)BUILD=$(BUILD) sh tests/ui/run
 
-$(UI_DRIVER): tests/ui/driver.c $(RUNNER_LIB_OBJ) $(LIBTG)
+# Linked from an archive: only the runner modules the UI uses come in.
+$(BUILD)/tests/ui/librunner.a: $(RUNNER_LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(UI_DRIVER): tests/ui/driver.c $(BUILD)/tests/ui/librunner.a $(LIBTG)
 	@mkdir -p $(dir $@)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(PKGS_RUNNER)) -Irunner/src \
-		-o $@ $< $(RUNNER_LIB_OBJ) $(ALL_LDFLAGS) $(LIBTG) \
+		-o $@ $< $(BUILD)/tests/ui/librunner.a $(ALL_LDFLAGS) $(LIBTG) \
 		$(call pkg_libs,$(PKGS_RUNNER)) -lm
 
 test-asan:

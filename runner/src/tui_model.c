@@ -350,8 +350,14 @@ static void pager_clamp(tui_pager *p)
         p->top = max;
     if (p->top < 0)
         p->top = 0;
-    if (p->lines && p->top < (int)p->lines->n)
-        p->anchor = p->lines->v[p->top].block;
+    if (p->lines && p->top < (int)p->lines->n) {
+        /* Remember the block on top and how far into it we are. */
+        int b = p->lines->v[p->top].block, i = p->top;
+        while (b >= 0 && i > 0 && p->lines->v[i - 1].block == b)
+            i--;
+        p->anchor = b;
+        p->anchor_off = p->top - i;
+    }
 }
 
 void tui_pager_set(tui_pager *p, mdr_lines *lines, bool keep)
@@ -368,7 +374,14 @@ void tui_pager_set(tui_pager *p, mdr_lines *lines, bool keep)
         if (anchor >= 0)
             for (size_t i = 0; i < lines->n; i++)
                 if (lines->v[i].block >= anchor) {
-                    p->top = (int)i;
+                    /* The same line of the block when it still has it:
+                     * back at the old width, the view is where it was. */
+                    size_t k = 0;
+                    while (lines->v[i].block == anchor &&
+                           (int)k < p->anchor_off && i + k + 1 < lines->n &&
+                           lines->v[i + k + 1].block == anchor)
+                        k++;
+                    p->top = (int)(i + k);
                     break;
                 }
     }

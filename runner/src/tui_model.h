@@ -142,6 +142,7 @@ typedef struct tui_pager {
     int top;          /* first line shown */
     int height;       /* rows shown at the last draw */
     int anchor;       /* block of the top line, kept across re-wraps */
+    int anchor_off;   /* and which of its lines is on top */
 } tui_pager;
 
 /* Replaces the lines (taking ownership); keeps the top on the same
