@@ -102,6 +102,8 @@ static char *source_line(const pipeline__ctx *c, unsigned line)
         return NULL;
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    if (n && p[n - 1] == '\r') /* CRLF files */
+        n--;
     return pipeline__clean(p, n, 300, false);
 }
 

@@ -131,9 +131,11 @@ static tg_error *synthesize(pipeline__run *run, pipeline_run_status st,
                             const char *note)
 {
     json_t *f =
-        json_pack("{s:s, s:I, s:s, s:i, s:i, s:s, s:n}", "scenario",
+        /* "note" says why, in the checker's message (checks/lib). */
+        json_pack("{s:s, s:I, s:s, s:i, s:i, s:s, s:n, s:s}", "scenario",
                   run->scenario, "seed", (json_int_t)run->seed, "status",
-                  status_name(st), "signal", 0, "exit", 0, "stderr", "", "obs");
+                  status_name(st), "signal", 0, "exit", 0, "stderr", "", "obs",
+                  "note", note ? note : "");
     if (!f)
         return pipeline__fail("out of memory");
     json_decref(run->frame);

@@ -1222,6 +1222,8 @@ static void test_pipeline_frames_are_validated(void **state)
         assert_int_equal(json_integer_value(json_object_get(f, "seed")),
                          runs[i].seed);
         assert_true(json_is_null(json_object_get(f, "obs")));
+        assert_string_equal(json_string_value(json_object_get(f, "note")),
+                            runs[i].note);
     }
     free_runs(runs, 6);
 
