@@ -26,7 +26,8 @@ endif
 DEB_PACKAGES := build-essential pkg-config libuv1-dev libcmocka-dev \
 	libncurses-dev libmd4c-dev libsqlite3-dev libjansson-dev \
 	libseccomp-dev bubblewrap valgrind tmux python3 \
-	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static \
+	libarchive-dev chromium
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wno-unused-parameter
@@ -42,7 +43,7 @@ endif
 
 PKGS_CORE   := libuv
 PKGS_TEST   := cmocka
-PKGS_RUNNER := libuv jansson libseccomp md4c ncursesw
+PKGS_RUNNER := libuv jansson libseccomp md4c ncursesw sqlite3 libarchive
 
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkg_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
