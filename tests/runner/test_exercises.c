@@ -370,6 +370,9 @@ typedef struct prediction {
 } prediction;
 
 static const prediction STARTERS[] = {
+    {"00-welcome/nap_together",
+     {"naps_run_together", "one_task_per_nap", "waits_for_the_longer_nap",
+      NULL}},
     {"01-task-groups/send_all",
      {"all_sends_finish", "bounces_recorded", "receipts_recorded",
       "returns_null", "email_errors_recorded", "bug_propagates", NULL}},
@@ -394,6 +397,15 @@ typedef struct variant {
 } variant;
 
 static const variant VARIANTS[] = {
+    {"nap_together_one_by_one.c",
+     "00-welcome/nap_together",
+     {"naps_run_together", "waits_for_the_longer_nap", NULL}},
+    {"nap_together_drops_error.c",
+     "00-welcome/nap_together",
+     {"cancel_propagates", NULL}},
+    {"nap_together_no_free.c",
+     "00-welcome/nap_together",
+     {"no_leaks", "no_leaks_after_cancel", NULL}},
     {"send_all_catch_all.c",
      "01-task-groups/send_all",
      {"bug_propagates", "cancel_not_recorded", NULL}},
