@@ -80,9 +80,19 @@ int state_set_current(lab_state *st, const char *id)
 /* Moves a bad state file aside so nothing is lost, and says so. */
 static void quarantine(lab_state *st, const char *reason)
 {
+    /* A name no earlier bad file has taken: two in the same second must
+     * not overwrite each other. */
     char aside[4200];
-    snprintf(aside, sizeof aside, "%s.corrupt-%ld", st->path,
-             (long)time(NULL));
+    long now = (long)time(NULL);
+    for (int k = 0; k < 1000; k++) {
+        if (k == 0)
+            snprintf(aside, sizeof aside, "%s.corrupt-%ld", st->path, now);
+        else
+            snprintf(aside, sizeof aside, "%s.corrupt-%ld-%d", st->path, now,
+                     k);
+        if (access(aside, F_OK) != 0)
+            break;
+    }
     if (rename(st->path, aside) == 0)
         fprintf(stderr,
                 "lab: warning: %s %s; it was moved to %s and your progress "
