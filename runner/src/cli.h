@@ -75,6 +75,11 @@ const char *lab_c(const lab_ctx *ctx, const char *ansi); /* "" when off */
 const char *lab_mark_ok(const lab_ctx *ctx);   /* ✓ or [ok] */
 const char *lab_mark_fail(const lab_ctx *ctx); /* ✗ or [FAIL] */
 
+/* s made safe to print: valid UTF-8 is kept, invalid bytes and control
+ * characters become "\xNN" (as the pipeline shows file names).  The
+ * caller frees it; NULL on OOM. */
+char *lab_printable(const char *s);
+
 /* Absolute path of a file under the root; the caller frees it. */
 char *lab_path(const lab_ctx *ctx, const char *rel);
 
@@ -84,6 +89,5 @@ extern const lab_command lab_files_commands[];  /* reset, solution */
 extern const lab_command lab_check_commands[];  /* check, submit, next */
 extern const lab_command lab_watch_commands[];  /* watch */
 extern const lab_command lab_dev_commands[];    /* dev */
-extern const lab_command lab_grade_commands[];  /* grade, gradebook, pack */
 
 #endif /* LAB_CLI_H */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check_run.h"
 #include "cli.h"
@@ -54,7 +55,9 @@ static const manifest_exercise *infer_exercise(lab_ctx *ctx, const char *path)
             tag += 6;
             while (*tag == ' ')
                 tag++;
-            size_t n = strcspn(tag, " \t\r\n*/");
+            /* An id holds a '/' (01-task-groups/send_all): stop at
+             * white space or the end of a comment, not at any slash. */
+            size_t n = strcspn(tag, " \t\r\n*");
             char id[256];
             if (n < sizeof id) {
                 memcpy(id, tag, n);
@@ -90,10 +93,18 @@ static int cmd_submit(lab_ctx *ctx, int argc, char **argv)
         f.exercise ? lab_pick_exercise(ctx, f.exercise)
                    : infer_exercise(ctx, f.what);
     if (!ex) {
-        if (!f.exercise && lab_manifest(ctx))
-            lab_error("Name it: 'lab submit FILE --exercise ID' (see 'lab "
-                      "list').",
-                      "cannot tell which exercise %s is for", f.what);
+        if (!f.exercise && lab_manifest(ctx)) {
+            char *name = lab_printable(f.what);
+            if (access(f.what, F_OK) != 0)
+                lab_error("Check the path (and that you saved the file).",
+                          "there is no file at %s", name ? name : "?");
+            else
+                lab_error("Name it: 'lab submit FILE --exercise ID' (see "
+                          "'lab list').",
+                          "cannot tell which exercise %s is for",
+                          name ? name : "?");
+            free(name);
+        }
         return LAB_EXIT_USAGE;
     }
     pipeline_result r;
