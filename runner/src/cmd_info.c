@@ -176,7 +176,10 @@ static char *lesson_for(lab_ctx *ctx, const char *what)
             if (!strcmp(m->exercises[i].topic, what))
                 return lab_path(ctx, m->exercises[i].lesson);
     }
-    const manifest_exercise *ex = lab_pick_exercise(ctx, what);
+    /* An exercise's lesson; the caller says when there is none (once:
+     * lab_pick_exercise would print its own "no exercise" error too). */
+    const manifest_exercise *ex =
+        what ? manifest_find(m, what) : lab_pick_exercise(ctx, NULL);
     return ex ? lab_path(ctx, ex->lesson) : NULL;
 }
 
@@ -245,10 +248,10 @@ static int cmd_hint(lab_ctx *ctx, int argc, char **argv)
            lab_c(ctx, LAB_RESET));
     for (int k = 0; k < es->hints_shown; k++)
         printf("\n  %d/%zu  %s\n", k + 1, ex->nhints, ex->hints[k]);
-    if (!more)
+    if (es->hints_shown >= (int)ex->nhints)
         printf("\nThat was the last hint. The lesson (lab lesson) has the "
                "full story.\n");
-    else if (es->hints_shown < (int)ex->nhints)
+    else
         printf("\nRun 'lab hint' again for the next one.\n");
     return LAB_EXIT_OK;
 }
