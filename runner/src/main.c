@@ -16,8 +16,7 @@
 
 static const lab_command *const tables[] = {
     lab_check_commands, lab_info_commands, lab_files_commands,
-    lab_watch_commands, lab_dev_commands,  lab_grade_commands,
-    NULL,
+    lab_watch_commands, lab_dev_commands,  NULL,
 };
 
 static const lab_command *find_command(const char *name)
@@ -128,6 +127,21 @@ int main(int argc, char **argv)
             return help(NULL);
         else
             return lab_usage_error(NULL, "unknown option '%s'", a);
+    }
+    /* --plain and --json may also follow the command ('lab list --json',
+     * as the commands' help says); the command never sees them. */
+    int nargs = 0;
+    for (int k = i + 1; k < argc; k++) {
+        if (!strcmp(argv[k], "--plain"))
+            ctx.plain = true;
+        else if (!strcmp(argv[k], "--json"))
+            ctx.json = true;
+        else
+            argv[i + 1 + nargs++] = argv[k];
+    }
+    if (i < argc) {
+        argc = i + 1 + nargs;
+        argv[argc] = NULL;
     }
     ctx.tty = isatty(STDOUT_FILENO);
     if (!ctx.tty || ctx.json)
