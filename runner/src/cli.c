@@ -66,6 +66,15 @@ int lab_usage_error(const char *cmd, const char *fmt, ...)
     return LAB_EXIT_USAGE;
 }
 
+int lab_no_options(const char *cmd, int argc, char **argv, const char *allowed)
+{
+    for (int i = 0; i < argc; i++)
+        if (argv[i][0] == '-' && argv[i][1] &&
+            !(allowed && !strcmp(argv[i], allowed)))
+            return lab_usage_error(cmd, "unknown option '%s'", argv[i]);
+    return 0;
+}
+
 const manifest_exercise *lab_pick_exercise(lab_ctx *ctx, const char *what)
 {
     manifest *m = lab_manifest(ctx);

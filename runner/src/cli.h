@@ -59,6 +59,11 @@ void lab_error(const char *hint, const char *fmt, ...)
 int lab_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* For the commands that take no options (but allowed, when not NULL):
+ * the first argument that looks like an option gets "unknown option" and
+ * LAB_EXIT_USAGE; 0 when there is none. */
+int lab_no_options(const char *cmd, int argc, char **argv, const char *allowed);
+
 /* Finds the exercise named by what, or the current one when what is NULL;
  * prints a clear error and returns NULL when there is none. */
 const manifest_exercise *lab_pick_exercise(lab_ctx *ctx, const char *what);

@@ -13,6 +13,8 @@
 
 static int cmd_reset(lab_ctx *ctx, int argc, char **argv)
 {
+    if (lab_no_options("reset", argc, argv, NULL))
+        return LAB_EXIT_USAGE;
     if (argc != 1)
         return lab_usage_error("reset", "say which exercise to reset, e.g. "
                                         "'lab reset send_all'");
@@ -51,6 +53,8 @@ static int cmd_reset(lab_ctx *ctx, int argc, char **argv)
 
 static int cmd_solution(lab_ctx *ctx, int argc, char **argv)
 {
+    if (lab_no_options("solution", argc, argv, "--force"))
+        return LAB_EXIT_USAGE;
     bool force = false;
     const char *what = NULL;
     for (int i = 0; i < argc; i++) {

@@ -185,6 +185,8 @@ static char *lesson_for(lab_ctx *ctx, const char *what)
 
 static int cmd_lesson(lab_ctx *ctx, int argc, char **argv)
 {
+    if (lab_no_options("lesson", argc, argv, NULL))
+        return LAB_EXIT_USAGE;
     if (argc > 1)
         return lab_usage_error("lesson", "give at most one lesson");
     char *path = lesson_for(ctx, argc ? argv[0] : NULL);
@@ -217,6 +219,8 @@ static int cmd_lesson(lab_ctx *ctx, int argc, char **argv)
 
 static int cmd_hint(lab_ctx *ctx, int argc, char **argv)
 {
+    if (lab_no_options("hint", argc, argv, NULL))
+        return LAB_EXIT_USAGE;
     if (argc > 1)
         return lab_usage_error("hint", "give at most one exercise");
     const manifest_exercise *ex = lab_pick_exercise(ctx, argc ? argv[0] : NULL);
