@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "files.h"
@@ -25,20 +26,27 @@ static int cmd_reset(lab_ctx *ctx, int argc, char **argv)
     char *starter = files_pristine(ctx, ex, &len);
     if (!starter)
         return LAB_EXIT_INTERNAL;
+    char *dst = lab_path(ctx, ex->file);
+    bool had_file = dst && access(dst, F_OK) == 0;
     char *backup = files_backup(ctx, ex);
     if (!backup) {
+        free(dst);
         free(starter);
         return LAB_EXIT_INTERNAL;
     }
-    char *dst = lab_path(ctx, ex->file);
     int rc = dst ? state_write_atomic(dst, starter, len) : -1;
     if (rc != 0) {
         lab_error(NULL, "cannot write %s: %s (your work is in %s)",
                   ex->file, strerror(errno), backup);
     } else {
-        printf("Reset %s to its starter.\nYour previous version is saved "
-               "in %s\n",
-               ex->file, backup);
+        if (had_file)
+            printf("Reset %s to its starter.\nYour previous version is "
+                   "saved in %s\n",
+                   ex->file, backup);
+        else
+            printf("Restored %s from its starter (there was no file to "
+                   "back up).\n",
+                   ex->file);
         lab_state *st = lab_state_get(ctx);
         ex_state *es = st ? state_ex(st, ex->id) : NULL;
         if (es && es->status == EX_FAILING)
