@@ -326,6 +326,8 @@ static void write_file(const char *path, const void *data, size_t len)
     assert_int_equal(fclose(f), 0);
 }
 
+static bool our_processes_alive(void);
+
 /* ---- passing ---------------------------------------------------------- */
 
 static void test_pipeline_correct_solution_passes(void **state)
@@ -614,6 +616,27 @@ static void test_pipeline_infinite_loop_times_out(void **state)
         assert_contains(r.checks[i].crash, "did not finish within 300 ms");
     }
     pipeline_result_free(&r);
+}
+
+static void test_pipeline_fork_balloon_and_flood_fail_cleanly(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"forkbomb.c", "balloon.c", "flood.c"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[PATH_MAX + 64];
+        fixture(files[i], path, sizeof path);
+        pipeline_opts o = opts_for(SANDBOX_LEARNER);
+        o.run_timeout_ms = 500;
+        o.jobs = 3; /* six runs, two per probe process */
+        pipeline_result r;
+        grade_with(&o, path, &r);
+        assert_all_failed(&r);
+        pipeline_result_free(&r);
+    }
+    /* Nothing the fork loop started is left. */
+    for (int k = 0; k < 100 && our_processes_alive(); k++)
+        usleep(10000);
+    assert_false(our_processes_alive());
 }
 
 static void test_pipeline_crash_names_the_signal(void **state)
@@ -1411,6 +1434,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_fake_banner_fails),
         cmocka_unit_test(test_pipeline_infinite_loop_times_out),
         cmocka_unit_test(test_pipeline_crash_names_the_signal),
+        cmocka_unit_test(test_pipeline_fork_balloon_and_flood_fail_cleanly),
         cmocka_unit_test(test_pipeline_flaky_pass_is_reported),
         cmocka_unit_test(test_pipeline_grade_mode_gives_the_same_verdicts),
         cmocka_unit_test(test_pipeline_empty_file),
