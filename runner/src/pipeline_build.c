@@ -278,6 +278,12 @@ int pipeline__build(pipeline__ctx *c, tg_error **err)
         c->objname, header, c->header_rel[0] ? c->header_rel : NULL, c->res);
     free(header);
     free(syms);
+    /* Symbol problems are about the learner's file as a whole. */
+    for (size_t i = 0; i < c->res->nmsgs; i++) {
+        pipeline_msg *m = &c->res->msgs[i];
+        if (m->stage == PIPELINE_STAGE_SYMBOLS && !m->file && c->res->file)
+            m->file = strdup(c->res->file);
+    }
     if (!ok)
         return fail_stage(c, PIPELINE_STAGE_SYMBOLS);
 

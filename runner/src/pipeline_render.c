@@ -185,18 +185,31 @@ char *pipeline_render_text(const pipeline_result *r, unsigned flags)
     if (r->failed) {
         pipeline__buf_printf(&b, "%s%s%s: %s%s%s\n", st->bold, ex, st->off,
                              st->red, headline(r), st->off);
-        /* Errors first, each with its notes; warnings after. */
+        /* Errors, each with its notes.  Warnings only when verbose: next
+         * to an error they are mostly its echo ("control reaches end"
+         * after a missing ';'), and the error comes first. */
+        size_t hidden = 0;
         for (int pass = 0; pass < 2; pass++) {
             bool in_error = false;
             for (size_t i = 0; i < r->nmsgs; i++) {
                 const pipeline_msg *m = &r->msgs[i];
                 if (m->severity != PIPELINE_NOTE)
                     in_error = m->severity == PIPELINE_ERROR;
-                bool want = pass == 0 ? in_error : !in_error;
-                if (want)
-                    render_msg(&b, m, st, verbose || pass == 0);
+                if (pass == 0 && in_error)
+                    render_msg(&b, m, st, true);
+                else if (pass == 1 && !in_error && verbose)
+                    render_msg(&b, m, st, true);
+                else if (pass == 1 && !in_error &&
+                         m->severity == PIPELINE_WARNING)
+                    hidden++;
             }
         }
+        if (hidden)
+            pipeline__buf_printf(&b,
+                                 "  %s(and %zu warning%s: fix the "
+                                 "error%s first)%s\n",
+                                 st->dim, hidden, hidden == 1 ? "" : "s",
+                                 hidden == 1 ? "" : "s", st->off);
     } else {
         size_t npass = 0;
         for (size_t i = 0; i < r->nchecks; i++)
