@@ -385,6 +385,9 @@ static const prediction STARTERS[] = {
     {"06-error-groups/split_retryable",
      {"retry_keeps_shape", "give_up_keeps_shape", "nested_retryables_found",
       "all_retryable_one_part", "none_retryable_one_part", NULL}},
+    {"10-timeouts-and-cleanup/fetch_within",
+     {"fast_fetch_returns_at_once", "slow_fetch_times_out", "timeout_has_cause",
+      NULL}},
 };
 
 static const prediction *predicted(const char *id)
@@ -460,6 +463,20 @@ static const variant VARIANTS[] = {
      "06-error-groups/split_retryable",
      {"retry_keeps_shape", "give_up_keeps_shape", "nested_retryables_found",
       "leaves_shared", "none_retryable_one_part", NULL}},
+    {"fetch_within_exit_null.c",
+     "10-timeouts-and-cleanup/fetch_within",
+     {"slow_fetch_times_out", "timeout_has_cause", NULL}},
+    {"fetch_within_scope_open.c",
+     "10-timeouts-and-cleanup/fetch_within",
+     {"slow_fetch_times_out", "timeout_has_cause", "no_leaks_after_timeout",
+      "scope_closed", "no_leaks_after_error", "outside_cancel_stays_cancel",
+      "no_leaks_after_cancel", NULL}},
+    {"fetch_within_cancel_is_timeout.c",
+     "10-timeouts-and-cleanup/fetch_within",
+     {"outside_cancel_stays_cancel", NULL}},
+    {"fetch_within_own_timeout.c",
+     "10-timeouts-and-cleanup/fetch_within",
+     {"timeout_has_cause", NULL}},
 };
 
 static void test_exercises_solutions_pass(void **state)
