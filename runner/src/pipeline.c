@@ -402,8 +402,12 @@ static tg_error *run_stages(pipeline__ctx *c)
         e = re;
     else
         tg_error_unref(re);
-    /* On an error, the slices are cancelled (their sandboxes killed) and
-     * the error joins whatever they raised. */
+    /* Nothing to run: stop the waiting sandboxes rather than wait for
+     * them to read "no" (a compile error comes back sooner).  On an
+     * error, tg_group_exit cancels them and the error joins whatever they
+     * raised. */
+    if (!go && !e)
+        pipeline__probe_cancel(c);
     tg_error *oe = e ? tg_group_exit(outer, e) : tg_group_wait(outer);
     tg_group_free(outer);
     pipeline__probe_close(c);

@@ -264,6 +264,8 @@ tg_error *pipeline__probe_prepare(pipeline__ctx *c);
 tg_error *pipeline__probe_start(pipeline__ctx *c, tg_group *g);
 tg_error *pipeline__probe_release(pipeline__ctx *c, bool go);
 void pipeline__probe_close(pipeline__ctx *c);
+/* Stops the waiting probe processes at once (a stage failed). */
+void pipeline__probe_cancel(pipeline__ctx *c);
 
 /*
  * Parses the probe's stdout into the runs: each run gets its validated

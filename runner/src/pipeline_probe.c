@@ -276,6 +276,7 @@ static const char gate_script[] = "read -r -a args < \"$1\" || exit 0\n"
 
 typedef struct slice {
     pipeline__ctx *c;
+    tg_task *task;
     int index;
     pipeline__run *runs; /* set when the gate opens */
     size_t n;
@@ -378,9 +379,17 @@ tg_error *pipeline__probe_start(pipeline__ctx *c, tg_group *g)
 {
     slice *sl = c->slices;
     for (size_t i = 0; i < c->nslices; i++)
-        if (!tg_spawn(g, run_slice, &sl[i]))
+        if (!(sl[i].task = tg_spawn(g, run_slice, &sl[i])))
             return pipeline__fail("out of memory");
     return NULL;
+}
+
+void pipeline__probe_cancel(pipeline__ctx *c)
+{
+    slice *sl = c->slices;
+    for (size_t i = 0; i < c->nslices; i++)
+        if (sl[i].task)
+            tg_task_cancel(sl[i].task);
 }
 
 /* Writes all of line to a gate; false when it does not fit. */
