@@ -692,6 +692,96 @@ static void test_pipeline_flaky_pass_is_reported(void **state)
     pipeline_result_free(&r);
 }
 
+/* The JSON of docs/grading.md section 5.2, field by field. */
+static void test_pipeline_json_schema(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("flaky.c", &r);
+    char *js = pipeline_render_json(&r);
+    assert_null(strchr(js, '\n')); /* one line */
+    json_t *d = json_loads(js, 0, NULL);
+    free(js);
+    assert_non_null(d);
+    assert_string_equal(json_string_value(json_object_get(d, "schema")),
+                        "tglab.check/1");
+    assert_string_equal(json_string_value(json_object_get(d, "exercise")),
+                        EX_ID);
+    assert_string_equal(json_string_value(json_object_get(d, "stage")),
+                        "verdict");
+    assert_true(json_is_false(json_object_get(d, "failed")));
+    assert_true(json_is_false(json_object_get(d, "passed")));
+    assert_int_equal(json_integer_value(json_object_get(d, "points")), 1);
+    assert_int_equal(json_integer_value(json_object_get(d, "max_points")), 3);
+    assert_int_equal(json_array_size(json_object_get(d, "seeds")), 3);
+    assert_true(json_is_boolean(json_object_get(d, "isolated")));
+    assert_true(json_is_boolean(json_object_get(d, "cached")));
+    json_t *t = json_object_get(d, "timings_ms");
+    static const char *const stages[] = {"input", "compile", "symbols", "link",
+                                         "probe", "verdict", "total"};
+    for (size_t i = 0; i < 7; i++)
+        assert_true(json_is_integer(json_object_get(t, stages[i])));
+    assert_true(json_is_array(json_object_get(d, "messages")));
+    json_t *checks = json_object_get(d, "checks");
+    assert_int_equal(json_array_size(checks), 2);
+    json_t *c = json_array_get(checks, 1);
+    assert_string_equal(json_string_value(json_object_get(c, "name")),
+                        "sums_seeded");
+    assert_string_equal(json_string_value(json_object_get(c, "scenario")),
+                        "seeded");
+    assert_int_equal(json_integer_value(json_object_get(c, "points")), 2);
+    assert_true(json_is_false(json_object_get(c, "passed")));
+    assert_true(json_is_true(json_object_get(c, "flaky")));
+    assert_int_equal(json_integer_value(json_object_get(c, "failing_seed")), 2);
+    assert_string_equal(json_string_value(json_object_get(c, "reproduce")),
+                        "lab check " EX_ID " --seed 2");
+    assert_int_equal(json_integer_value(json_object_get(c, "hint")), 1);
+    assert_string_equal(json_string_value(json_object_get(c, "hint_text")),
+                        "Look at the loop's bounds.");
+    static const char *const nullable[] = {"crash", "where", "output"};
+    for (size_t i = 0; i < 3; i++)
+        assert_true(json_is_null(json_object_get(c, nullable[i])));
+    json_t *seeds = json_object_get(c, "seeds");
+    assert_int_equal(json_array_size(seeds), 3);
+    json_t *s2 = json_array_get(seeds, 1);
+    assert_int_equal(json_integer_value(json_object_get(s2, "seed")), 2);
+    assert_true(json_is_false(json_object_get(s2, "passed")));
+    assert_string_equal(json_string_value(json_object_get(s2, "run")), "ok");
+    assert_int_equal(json_integer_value(json_object_get(s2, "signal")), 0);
+    assert_true(json_is_string(json_object_get(s2, "message")));
+    json_t *s1 = json_array_get(seeds, 0);
+    assert_true(json_is_null(json_object_get(s1, "message")));
+    /* A passing check has no failing seed. */
+    assert_true(json_is_null(
+        json_object_get(json_array_get(checks, 0), "failing_seed")));
+    json_decref(d);
+    pipeline_result_free(&r);
+
+    /* A stopped pipeline: its messages, with their codes and places. */
+    grade("syntax.c", &r);
+    js = pipeline_render_json(&r);
+    d = json_loads(js, 0, NULL);
+    free(js);
+    assert_string_equal(json_string_value(json_object_get(d, "stage")),
+                        "compile");
+    assert_true(json_is_true(json_object_get(d, "failed")));
+    assert_int_equal(json_array_size(json_object_get(d, "checks")), 0);
+    json_t *m = json_array_get(json_object_get(d, "messages"), 0);
+    assert_string_equal(json_string_value(json_object_get(m, "stage")),
+                        "compile");
+    assert_string_equal(json_string_value(json_object_get(m, "severity")),
+                        "error");
+    assert_string_equal(json_string_value(json_object_get(m, "code")),
+                        "compile.error");
+    assert_int_equal(json_integer_value(json_object_get(m, "line")), 7);
+    assert_int_equal(json_integer_value(json_object_get(m, "col")), 48);
+    assert_true(json_is_string(json_object_get(m, "explain")));
+    assert_true(json_is_string(json_object_get(m, "source")));
+    assert_true(json_is_null(json_object_get(m, "symbol")));
+    json_decref(d);
+    pipeline_result_free(&r);
+}
+
 static void test_pipeline_grade_mode_gives_the_same_verdicts(void **state)
 {
     (void)state;
@@ -1436,6 +1526,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_crash_names_the_signal),
         cmocka_unit_test(test_pipeline_fork_balloon_and_flood_fail_cleanly),
         cmocka_unit_test(test_pipeline_flaky_pass_is_reported),
+        cmocka_unit_test(test_pipeline_json_schema),
         cmocka_unit_test(test_pipeline_grade_mode_gives_the_same_verdicts),
         cmocka_unit_test(test_pipeline_empty_file),
         cmocka_unit_test(test_pipeline_binary_file),
