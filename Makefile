@@ -243,6 +243,9 @@ UI_DRIVER := $(BUILD)/tests/ui/tui_driver
 test-ui: $(UI_DRIVER)
 	$(Q)BUILD=$(BUILD) sh tests/ui/run
 
+# bench/bench_tui starts the UI: it needs the lab and the driver built.
+bench: $(LAB) $(UI_DRIVER)
+
 # Linked from an archive: only the runner modules the UI uses come in.
 $(BUILD)/tests/ui/librunner.a: $(RUNNER_LIB_OBJ)
 	@mkdir -p $(dir $@)
