@@ -142,7 +142,11 @@ static void start_exercise(lab_ctx *ctx, const manifest_exercise *ex)
     files_snapshot_starter(ctx, ex);
     state_set_current(st, ex->id);
     lab_state_save(ctx);
-    if (!ctx->json)
+    if (ctx->json)
+        printf("{\"schema\":\"tglab.next/1\",\"event\":\"start\","
+               "\"exercise\":\"%s\",\"file\":\"%s\",\"lesson\":\"%s\"}\n",
+               ex->id, ex->file, ex->lesson); /* ids and paths are [a-z0-9/_.-] */
+    else
         intro_exercise(ctx, ex);
 }
 
@@ -155,14 +159,22 @@ static int cmd_next(lab_ctx *ctx, int argc, char **argv)
     lab_state *st = lab_state_get(ctx);
     if (!m || !st)
         return LAB_EXIT_INTERNAL;
-    if (!st->welcomed || !st->current || !manifest_find(m, st->current)) {
+    /* Without a place to keep progress there is no "first time": check
+     * the exercise the state names, or the first one, every time. */
+    bool fresh = !st->welcomed || !st->current || !manifest_find(m, st->current);
+    if (fresh && !st->read_only) {
         if (!ctx->json && !st->welcomed)
             intro_welcome(ctx);
         st->welcomed = true;
         start_exercise(ctx, &m->exercises[0]);
         return LAB_EXIT_OK;
     }
-    const manifest_exercise *ex = manifest_find(m, st->current);
+    const manifest_exercise *ex =
+        fresh ? &m->exercises[0] : manifest_find(m, st->current);
+    if (fresh && !ctx->json)
+        fprintf(stderr, "lab: note: progress cannot be saved, so 'lab next' "
+                        "checks %s; use 'lab check EX' for the others.\n",
+                ex->id);
     char *file = lab_path(ctx, ex->file);
     if (!file)
         return LAB_EXIT_INTERNAL;
