@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "check_run.h"
 #include "cli.h"
 #include "files.h"
@@ -142,12 +144,19 @@ static void start_exercise(lab_ctx *ctx, const manifest_exercise *ex)
     files_snapshot_starter(ctx, ex);
     state_set_current(st, ex->id);
     lab_state_save(ctx);
-    if (ctx->json)
-        printf("{\"schema\":\"tglab.next/1\",\"event\":\"start\","
-               "\"exercise\":\"%s\",\"file\":\"%s\",\"lesson\":\"%s\"}\n",
-               ex->id, ex->file, ex->lesson); /* ids and paths are [a-z0-9/_.-] */
-    else
+    if (ctx->json) {
+        json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s}", "schema",
+                                "tglab.next/1", "event", "start", "exercise",
+                                ex->id, "file", ex->file, "lesson",
+                                ex->lesson);
+        if (doc) {
+            json_dumpf(doc, stdout, JSON_COMPACT);
+            fputc('\n', stdout);
+            json_decref(doc);
+        }
+    } else {
         intro_exercise(ctx, ex);
+    }
 }
 
 static int cmd_next(lab_ctx *ctx, int argc, char **argv)
