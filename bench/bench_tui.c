@@ -83,8 +83,7 @@ static void make_root(const char *root)
  * appears in the output, then sends 'q'; without, the time until the
  * program exits.  Returns -1 when it never shows the marker.
  */
-static double run_once(char *const argv[], const char *root,
-                       const char *marker)
+static double run_once(char *const argv[], const char *root, const char *marker)
 {
     struct winsize ws = {.ws_row = 24, .ws_col = 80};
     int master;
@@ -146,8 +145,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* The median of RUNS runs, or -1 when any run failed. */
-static double median(char *const argv[], const char *root,
-                     const char *marker)
+static double median(char *const argv[], const char *root, const char *marker)
 {
     double v[RUNS];
     for (int i = 0; i < RUNS; i++) {
@@ -178,8 +176,8 @@ int main(int argc, char **argv)
 
     char *base_argv[] = {lab, "--version", NULL};
     double base = median(base_argv, root, NULL);
-    printf("baseline  lab --version            %7.2f ms (median of %d)\n",
-           base, RUNS);
+    printf("baseline  lab --version            %7.2f ms (median of %d)\n", base,
+           RUNS);
 
     int rc = 0;
     char *lab_argv[] = {lab, NULL};

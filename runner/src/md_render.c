@@ -114,18 +114,18 @@ static const struct {
     uint32_t cp;
     const char *ascii;
 } translit[] = {
-    {0x00a0, " "},   {0x00b7, "-"},   {0x00d7, "x"},   {0x00e0, "a"},
-    {0x00e4, "a"},   {0x00e7, "c"},   {0x00e8, "e"},   {0x00e9, "e"},
-    {0x00ea, "e"},   {0x00f6, "o"},   {0x00fc, "u"},   {0x2013, "-"},
-    {0x2014, "--"},  {0x2018, "'"},   {0x2019, "'"},   {0x201c, "\""},
-    {0x201d, "\""},  {0x2022, "*"},   {0x2026, "..."}, {0x2190, "<-"},
-    {0x2191, "^"},   {0x2192, "->"},  {0x2193, "v"},   {0x21aa, ">"},
-    {0x21b3, ">"},   {0x2212, "-"},   {0x2264, "<="},  {0x2265, ">="},
-    {0x2298, "/"},   {0x2500, "-"},   {0x2502, "|"},   {0x2550, "="},
-    {0x2501, "="},   {0x2588, "#"},   {0x2591, "."},   {0x25aa, "+"},
-    {0x25b2, "^"},   {0x25b6, ">"},   {0x25b8, ">"},   {0x25c2, "<"},
-    {0x25c6, "!"},   {0x25cf, "o"},   {0x25e6, "-"},   {0x2713, "v"},
-    {0x2717, "x"},   {0x2718, "x"},   {0x00bb, ">>"},  {0x2026, "..."},
+    {0x00a0, " "},  {0x00b7, "-"},  {0x00d7, "x"},   {0x00e0, "a"},
+    {0x00e4, "a"},  {0x00e7, "c"},  {0x00e8, "e"},   {0x00e9, "e"},
+    {0x00ea, "e"},  {0x00f6, "o"},  {0x00fc, "u"},   {0x2013, "-"},
+    {0x2014, "--"}, {0x2018, "'"},  {0x2019, "'"},   {0x201c, "\""},
+    {0x201d, "\""}, {0x2022, "*"},  {0x2026, "..."}, {0x2190, "<-"},
+    {0x2191, "^"},  {0x2192, "->"}, {0x2193, "v"},   {0x21aa, ">"},
+    {0x21b3, ">"},  {0x2212, "-"},  {0x2264, "<="},  {0x2265, ">="},
+    {0x2298, "/"},  {0x2500, "-"},  {0x2502, "|"},   {0x2550, "="},
+    {0x2501, "="},  {0x2588, "#"},  {0x2591, "."},   {0x25aa, "+"},
+    {0x25b2, "^"},  {0x25b6, ">"},  {0x25b8, ">"},   {0x25c2, "<"},
+    {0x25c6, "!"},  {0x25cf, "o"},  {0x25e6, "-"},   {0x2713, "v"},
+    {0x2717, "x"},  {0x2718, "x"},  {0x00bb, ">>"},  {0x2026, "..."},
 };
 
 char *mdr_ascii(const char *s, size_t len)
@@ -210,8 +210,7 @@ mdr_line *mdr_lines_add(mdr_lines *ls)
 
 int mdr_lines_take(mdr_lines *dst, mdr_lines *src)
 {
-    if (!grow((void **)&dst->v, &dst->cap, dst->n + src->n,
-              sizeof(mdr_line)))
+    if (!grow((void **)&dst->v, &dst->cap, dst->n + src->n, sizeof(mdr_line)))
         return -1;
     memcpy(dst->v + dst->n, src->v, src->n * sizeof(mdr_line));
     dst->n += src->n;
@@ -220,8 +219,7 @@ int mdr_lines_take(mdr_lines *dst, mdr_lines *src)
 }
 
 /* Appends clean text (valid for the screen) with its width. */
-static int line_append_clean(mdr_line *l, char *text, size_t len,
-                             mdr_style st)
+static int line_append_clean(mdr_line *l, char *text, size_t len, mdr_style st)
 {
     int w = mdr_width(text, len);
     if (l->nspans && l->spans[l->nspans - 1].style == st) {
@@ -286,8 +284,7 @@ int mdr_line_add(mdr_line *l, const char *text, size_t len, mdr_style st,
     return rc;
 }
 
-int mdr_line_puts(mdr_line *l, const char *text, mdr_style st,
-                  unsigned flags)
+int mdr_line_puts(mdr_line *l, const char *text, mdr_style st, unsigned flags)
 {
     return mdr_line_add(l, text, strlen(text), st, flags);
 }
@@ -363,13 +360,13 @@ typedef struct list_info {
 
 typedef struct block {
     int kind;
-    int level;     /* heading level; B_ROW: 1 for a header row */
+    int level; /* heading level; B_ROW: 1 for a header row */
     run *runs;
     size_t nruns, cap;
     char *lang;    /* B_CODE: the info string's first word, or NULL */
     frame *frames; /* containers, outermost first */
     size_t nframes;
-    int gap;       /* blank lines before it */
+    int gap; /* blank lines before it */
 } block;
 
 struct mdr_doc {
@@ -391,8 +388,8 @@ typedef struct pstate {
     bool implicit; /* cur was opened by text directly in an item */
     int em, strong, code, link, strike, html_block;
     int next_id;
-    int cells;     /* cells seen in the current table row */
-    bool in_head;  /* inside the table's header */
+    int cells;    /* cells seen in the current table row */
+    bool in_head; /* inside the table's header */
     bool oom;
 } pstate;
 
@@ -536,14 +533,12 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
     case MD_BLOCK_QUOTE:
         if (ps->depth >= MAX_DEPTH)
             return 0;
-        ps->stack[ps->depth++] = (frame){F_QUOTE, ps->next_id++, -1, 0,
-                                         false};
+        ps->stack[ps->depth++] = (frame){F_QUOTE, ps->next_id++, -1, 0, false};
         break;
     case MD_BLOCK_UL:
     case MD_BLOCK_OL: {
-        if (ps->nl >= MAX_DEPTH ||
-            !grow((void **)&d->lists, &d->lcap, d->nlists + 1,
-                  sizeof(list_info))) {
+        if (ps->nl >= MAX_DEPTH || !grow((void **)&d->lists, &d->lcap,
+                                         d->nlists + 1, sizeof(list_info))) {
             ps->oom = ps->nl < MAX_DEPTH;
             return ps->oom ? -1 : 0;
         }
@@ -553,9 +548,8 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         li->tight = type == MD_BLOCK_OL
                         ? ((MD_BLOCK_OL_DETAIL *)detail)->is_tight
                         : ((MD_BLOCK_UL_DETAIL *)detail)->is_tight;
-        li->start = type == MD_BLOCK_OL
-                        ? ((MD_BLOCK_OL_DETAIL *)detail)->start
-                        : 1;
+        li->start =
+            type == MD_BLOCK_OL ? ((MD_BLOCK_OL_DETAIL *)detail)->start : 1;
         li->depth = (int)ps->nl;
         frame *t = top_frame(ps);
         bool in_item = t && t->kind == F_ITEM;
@@ -723,11 +717,11 @@ static void add_entity(pstate *ps, const char *t, size_t n, mdr_style st)
 {
     static const struct {
         const char *name, *utf8;
-    } ents[] = {{"&amp;", "&"},       {"&lt;", "<"},        {"&gt;", ">"},
-                {"&quot;", "\""},     {"&apos;", "'"},      {"&nbsp;", " "},
-                {"&mdash;", "\u2014"}, {"&ndash;", "\u2013"},
-                {"&rarr;", "\u2192"}, {"&hellip;", "\u2026"},
-                {"&middot;", "\u00b7"}, {"&times;", "\u00d7"}};
+    } ents[] = {
+        {"&amp;", "&"},         {"&lt;", "<"},          {"&gt;", ">"},
+        {"&quot;", "\""},       {"&apos;", "'"},        {"&nbsp;", " "},
+        {"&mdash;", "\u2014"},  {"&ndash;", "\u2013"},  {"&rarr;", "\u2192"},
+        {"&hellip;", "\u2026"}, {"&middot;", "\u00b7"}, {"&times;", "\u00d7"}};
     for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++)
         if (strlen(ents[i].name) == n && !memcmp(ents[i].name, t, n)) {
             add_run(ps, ents[i].utf8, strlen(ents[i].utf8), st);
@@ -852,26 +846,74 @@ char *mdr_doc_title(const mdr_doc *d)
  * ---------------------------------------------------------------------- */
 
 static const char *const c_keywords[] = {
-    "auto",     "break",    "case",          "const",     "continue",
-    "default",  "do",       "else",          "enum",      "extern",
-    "for",      "goto",     "if",            "inline",    "register",
-    "restrict", "return",   "sizeof",        "static",    "struct",
-    "switch",   "typedef",  "union",         "volatile",  "while",
-    "_Alignas", "_Alignof", "_Atomic",       "_Generic",  "_Noreturn",
-    "_Static_assert",       "_Thread_local", "alignof",   "static_assert",
+    "auto",
+    "break",
+    "case",
+    "const",
+    "continue",
+    "default",
+    "do",
+    "else",
+    "enum",
+    "extern",
+    "for",
+    "goto",
+    "if",
+    "inline",
+    "register",
+    "restrict",
+    "return",
+    "sizeof",
+    "static",
+    "struct",
+    "switch",
+    "typedef",
+    "union",
+    "volatile",
+    "while",
+    "_Alignas",
+    "_Alignof",
+    "_Atomic",
+    "_Generic",
+    "_Noreturn",
+    "_Static_assert",
+    "_Thread_local",
+    "alignof",
+    "static_assert",
     NULL,
 };
 
 static const char *const c_types[] = {
-    "void",    "char",     "short",    "int",     "long",     "float",
-    "double",  "signed",   "unsigned", "bool",    "_Bool",    "FILE",
-    "tg_error", "tg_result", "tg_group", "tg_task", "tg_options",
-    "tg_match", "tg_error_type", "tg_timeout", "tg_event", "tg_stats",
-    "tg_fn",   "tg_process_spec", "tg_process_result", "va_list", NULL,
+    "void",
+    "char",
+    "short",
+    "int",
+    "long",
+    "float",
+    "double",
+    "signed",
+    "unsigned",
+    "bool",
+    "_Bool",
+    "FILE",
+    "tg_error",
+    "tg_result",
+    "tg_group",
+    "tg_task",
+    "tg_options",
+    "tg_match",
+    "tg_error_type",
+    "tg_timeout",
+    "tg_event",
+    "tg_stats",
+    "tg_fn",
+    "tg_process_spec",
+    "tg_process_result",
+    "va_list",
+    NULL,
 };
 
-static const char *const c_constants[] = {"NULL", "true", "false", "EOF",
-                                          NULL};
+static const char *const c_constants[] = {"NULL", "true", "false", "EOF", NULL};
 
 static bool in_list(const char *const *list, const char *s, size_t n)
 {
@@ -914,8 +956,7 @@ static int push_piece(pieces *p, size_t off, size_t len, mdr_style st)
 
 /* Colours one line of C; *in_comment carries a block comment over lines,
  * *after_struct an aggregate keyword waiting for its tag. */
-static int highlight_c(const char *s, size_t len, bool *in_comment,
-                       pieces *out)
+static int highlight_c(const char *s, size_t len, bool *in_comment, pieces *out)
 {
     size_t i = 0;
     bool after_struct = false;
@@ -1038,8 +1079,8 @@ typedef struct layout {
     const mdr_doc *doc;
     const mdr_layout_opts *o;
     unsigned flags;
-    int bi;              /* the block being laid out */
-    const block *prev;   /* the block before it */
+    int bi;            /* the block being laid out */
+    const block *prev; /* the block before it */
 } layout;
 
 static const char *bullet_for(int depth, bool ascii)
@@ -1107,12 +1148,10 @@ static mdr_line *begin_line(layout *L, const block *b, int mode, int *pw)
             else
                 snprintf(mark, sizeof mark, "%s",
                          (L->flags & MDR_PLAIN) ? "-"
-                                                : bullet_for(li->depth,
-                                                             ascii));
+                                                : bullet_for(li->depth, ascii));
             if (mdr_line_puts(l, mark, MDR_MARK, 0))
                 return NULL;
-            if (add_spaces(l, mw - mdr_width(mark, strlen(mark)),
-                           MDR_TEXT))
+            if (add_spaces(l, mw - mdr_width(mark, strlen(mark)), MDR_TEXT))
                 return NULL;
         } else if (add_spaces(l, mw, MDR_TEXT)) {
             return NULL;
@@ -1138,8 +1177,9 @@ static mdr_style restyle(const block *b, mdr_style st)
     if (MDR_ROLE(st) != MDR_TEXT)
         return st;
     if (b->kind == B_HEADING) {
-        unsigned role = b->level == 1 ? MDR_H1 : b->level == 2 ? MDR_H2
-                                                               : MDR_H3;
+        unsigned role = b->level == 1   ? MDR_H1
+                        : b->level == 2 ? MDR_H2
+                                        : MDR_H3;
         return (mdr_style)((st & ~MDR_ROLE_MASK) | role | MDR_BOLD);
     }
     if (in_quote(b))
@@ -1174,8 +1214,7 @@ static int word_push_raw(word *w, const char *s, size_t n, mdr_style st)
 
 /* Adds bytes to the word, transliterated first when ascii (so that
  * widths are measured on what will be shown). */
-static int word_push(word *w, const char *s, size_t n, mdr_style st,
-                     bool ascii)
+static int word_push(word *w, const char *s, size_t n, mdr_style st, bool ascii)
 {
     if (!ascii)
         return word_push_raw(w, s, n, st);
@@ -1203,9 +1242,9 @@ typedef struct wrapper {
     layout *L;
     const block *b;
     mdr_line *line;
-    int avail;       /* columns after the prefix */
-    int used;        /* columns used after the prefix */
-    bool pending;    /* a space before the next word */
+    int avail;    /* columns after the prefix */
+    int used;     /* columns used after the prefix */
+    bool pending; /* a space before the next word */
     mdr_style space_style;
 } wrapper;
 
@@ -1442,8 +1481,7 @@ static int layout_code(layout *L, const block *b)
                                             line's own indentation */
                     l = begin_line(L, b, 1, NULL);
                     if (!l || add_spaces(l, indent - 2 + lead, MDR_TEXT) ||
-                        mdr_line_puts(l, ascii ? "> " : "\u21aa ",
-                                      MDR_RULE, 0))
+                        mdr_line_puts(l, ascii ? "> " : "\u21aa ", MDR_RULE, 0))
                         rc = -1;
                     used = lead;
                 }
@@ -1517,8 +1555,8 @@ int mdr_lines_wrap(mdr_lines *ls, const char *text, mdr_style st, int width,
     /* A one-run paragraph through the same wrapper as prose. */
     block b = {.kind = B_PARA};
     run r = {(char *)text, strlen(text), st};
-    mdr_layout_opts o = {.width = width + indent, .indent = indent,
-                         .flags = flags & MDR_ASCII};
+    mdr_layout_opts o = {
+        .width = width + indent, .indent = indent, .flags = flags & MDR_ASCII};
     layout L = {.out = ls, .o = &o, .flags = o.flags, .bi = -1};
     size_t start = 0;
     /* Split at '\n' into paragraphs of their own, so that breaks stay. */
@@ -1543,8 +1581,7 @@ int mdr_lines_wrap(mdr_lines *ls, const char *text, mdr_style st, int width,
     return 0;
 }
 
-char *mdr_render_plain(const char *text, size_t len, int width,
-                       unsigned flags)
+char *mdr_render_plain(const char *text, size_t len, int width, unsigned flags)
 {
     mdr_layout_opts o = {.width = width > 0 ? width : 72,
                          .code_width = (width > 0 ? width : 72) + 8,

@@ -61,9 +61,9 @@ enum {
 };
 
 typedef struct mdr_span {
-    char *text;      /* UTF-8, NUL-terminated, no control characters */
+    char *text; /* UTF-8, NUL-terminated, no control characters */
     mdr_style style;
-    int width;       /* display columns of text */
+    int width; /* display columns of text */
 } mdr_span;
 
 typedef struct mdr_line {
@@ -122,8 +122,7 @@ mdr_lines *mdr_render(const char *text, size_t len, const mdr_layout_opts *o);
  * 0).  flags: MDR_ASCII to transliterate.  Returns a malloc'd string, or
  * NULL when memory runs out.
  */
-char *mdr_render_plain(const char *text, size_t len, int width,
-                       unsigned flags);
+char *mdr_render_plain(const char *text, size_t len, int width, unsigned flags);
 
 /* Building lines by hand (the TUI's own screens use these). */
 mdr_lines *mdr_lines_new(void);
@@ -135,8 +134,7 @@ mdr_line *mdr_lines_add(mdr_lines *ls);
 int mdr_line_add(mdr_line *l, const char *text, size_t len, mdr_style st,
                  unsigned flags);
 /* As mdr_line_add, for a NUL-terminated string. */
-int mdr_line_puts(mdr_line *l, const char *text, mdr_style st,
-                  unsigned flags);
+int mdr_line_puts(mdr_line *l, const char *text, mdr_style st, unsigned flags);
 /* Wraps plain text (words split at spaces, '\n' forces a break) into new
  * lines of at most width columns after indent spaces.  Returns 0 or -1. */
 int mdr_lines_wrap(mdr_lines *ls, const char *text, mdr_style st, int width,

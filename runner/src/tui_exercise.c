@@ -61,7 +61,7 @@ void tui_result_free(tui_result *r)
 }
 
 static const char *const ev_names[TUI_EV_KINDS] = {
-    "spawn",  "start", "suspend", "resume", "cancel",        "cancelled",
+    "spawn",  "start", "suspend", "resume",     "cancel",        "cancelled",
     "return", "raise", "abort",   "group_done", "spawn_refused",
 };
 
@@ -115,8 +115,8 @@ tui_trace *tui_trace_from_json(const char *text, char *why, size_t whylen)
                      err.text);
         return NULL;
     }
-    json_t *events = json_is_array(root) ? root
-                                         : json_object_get(root, "events");
+    json_t *events =
+        json_is_array(root) ? root : json_object_get(root, "events");
     if (!json_is_array(events)) {
         if (why)
             snprintf(why, whylen, "trace: expected an array of events");
@@ -133,8 +133,8 @@ tui_trace *tui_trace_from_json(const char *text, char *why, size_t whylen)
     }
     for (size_t i = 0; i < n; i++) {
         json_t *e = json_array_get(events, i);
-        int kind = json_is_object(e) ? tui_ev_kind_parse(json_str(e, "kind"))
-                                     : -1;
+        int kind =
+            json_is_object(e) ? tui_ev_kind_parse(json_str(e, "kind")) : -1;
         if (kind < 0)
             continue; /* a newer probe's event: not ours to show */
         tui_event *ev = &t->events[t->nevents++];
@@ -279,8 +279,10 @@ static void b_markdown(builder *b, const char *md, int indent)
 {
     if (b->oom)
         return;
-    mdr_layout_opts o = {.width = b->width, .code_width = b->width,
-                         .indent = indent, .flags = b->flags};
+    mdr_layout_opts o = {.width = b->width,
+                         .code_width = b->width,
+                         .indent = indent,
+                         .flags = b->flags};
     o.width -= indent;
     o.code_width -= indent;
     mdr_lines *ls = mdr_render(md, strlen(md), &o);
@@ -311,14 +313,14 @@ static const char *stage_headline(const char *stage)
 static void build_hints(tui_exercise_model *x, builder *b)
 {
     const manifest_exercise *ex = x->ex;
-    if (!ex->nhints || (x->hints_shown == 0 && x->result &&
-                         x->result->ran && x->result->passed))
+    if (!ex->nhints || (x->hints_shown == 0 && x->result && x->result->ran &&
+                        x->result->passed))
         return; /* nothing to offer once it passes */
     if (b->ls->n && b->ls->v[b->ls->n - 1].nspans)
         b_blank(b);
     char head[64];
-    snprintf(head, sizeof head, "Hints \u00b7 %d of %zu shown",
-             x->hints_shown, ex->nhints);
+    snprintf(head, sizeof head, "Hints \u00b7 %d of %zu shown", x->hints_shown,
+             ex->nhints);
     b_put(b, b_line(b), head, MDR_H3 | MDR_BOLD);
     for (int k = 0; k < x->hints_shown && k < (int)ex->nhints; k++) {
         char *md = NULL;
@@ -346,7 +348,8 @@ static void build_hints(tui_exercise_model *x, builder *b)
               TUI_LABEL);
 }
 
-static void build_verdict(tui_exercise_model *x, builder *b, const tui_verdict *v)
+static void build_verdict(tui_exercise_model *x, builder *b,
+                          const tui_verdict *v)
 {
     tui_look look = x->look;
     char pts[32];
@@ -364,8 +367,8 @@ static void build_verdict(tui_exercise_model *x, builder *b, const tui_verdict *
         mst = TUI_FAIL | MDR_BOLD;
     }
     b_left_right(b, mark, mst, v->name,
-                 v->passed && !v->flaky ? MDR_TEXT : (mdr_style)MDR_BOLD,
-                 pts, TUI_LABEL);
+                 v->passed && !v->flaky ? MDR_TEXT : (mdr_style)MDR_BOLD, pts,
+                 TUI_LABEL);
     if (v->passed && !v->flaky)
         return;
     if (v->flaky)
@@ -386,8 +389,7 @@ static void build_verdict(tui_exercise_model *x, builder *b, const tui_verdict *
                               v->scenario);
     if (v->seed && n < sizeof meta)
         n += (size_t)snprintf(meta + n, sizeof meta - n, "%sseed %llu",
-                              n ? " \u00b7 " : "",
-                              (unsigned long long)v->seed);
+                              n ? " \u00b7 " : "", (unsigned long long)v->seed);
     if (v->hint >= 0 && n < sizeof meta)
         n += (size_t)snprintf(meta + n, sizeof meta - n, "%shint %d%s",
                               n ? " \u00b7 " : "", v->hint + 1,
@@ -399,8 +401,10 @@ static void build_verdict(tui_exercise_model *x, builder *b, const tui_verdict *
 
 static mdr_lines *build_checks(tui_exercise_model *x, int width)
 {
-    builder b = {.ls = mdr_lines_new(), .width = width,
-                 .flags = x->look.utf8 ? 0 : MDR_ASCII, .look = x->look};
+    builder b = {.ls = mdr_lines_new(),
+                 .width = width,
+                 .flags = x->look.utf8 ? 0 : MDR_ASCII,
+                 .look = x->look};
     if (!b.ls)
         return NULL;
     const tui_result *r = x->result;
@@ -428,8 +432,8 @@ static mdr_lines *build_checks(tui_exercise_model *x, int width)
                "to try again; if it persists, tell your instructor.",
                TUI_LABEL, 2);
     } else if (!r->ran) {
-        b_left_right(&b, cross, TUI_FAIL | MDR_BOLD,
-                     stage_headline(r->stage), MDR_BOLD, NULL, 0);
+        b_left_right(&b, cross, TUI_FAIL | MDR_BOLD, stage_headline(r->stage),
+                     MDR_BOLD, NULL, 0);
         b_blank(&b);
         for (size_t i = 0; i < r->ndiags; i++) {
             const tui_diag *d = &r->diags[i];
@@ -479,8 +483,7 @@ static mdr_lines *build_checks(tui_exercise_model *x, int width)
             snprintf(head, sizeof head, "The check %s.",
                      failing ? "fails" : "passes");
         else if (failing == 0)
-            snprintf(head, sizeof head, "All %zu checks pass.",
-                     r->nverdicts);
+            snprintf(head, sizeof head, "All %zu checks pass.", r->nverdicts);
         else
             snprintf(head, sizeof head, "%zu of %zu checks fail.", failing,
                      r->nverdicts);
@@ -525,7 +528,7 @@ static mdr_lines *build_checks(tui_exercise_model *x, int width)
 typedef struct tl_task {
     uint64_t id;
     const char *name;
-    uint64_t t0, t1;   /* first and last time seen */
+    uint64_t t0, t1; /* first and last time seen */
     bool ended;
     int end;           /* TUI_EV_RETURN, _RAISE, _CANCELLED, _SPAWN_REFUSED */
     const char *etype; /* the error it raised */
@@ -694,8 +697,7 @@ static void build_lanes(tui_exercise_model *x, builder *b, const timeline *tl)
     }
     if (tl->n > shown) {
         char more[64];
-        snprintf(more, sizeof more, "\u2026 and %zu more tasks",
-                 tl->n - shown);
+        snprintf(more, sizeof more, "\u2026 and %zu more tasks", tl->n - shown);
         b_put(b, b_line(b), more, TUI_LABEL);
     }
 }
@@ -739,8 +741,8 @@ static void tl_row(builder *b, uint64_t t, const char *who, int whow,
     b_put(b, l, " ", MDR_TEXT);
     int indent = l->width;
     mdr_lines *tmp = mdr_lines_new();
-    if (!tmp || mdr_lines_wrap(tmp, text, tst, b->width - indent, 0,
-                               b->flags)) {
+    if (!tmp ||
+        mdr_lines_wrap(tmp, text, tst, b->width - indent, 0, b->flags)) {
         mdr_lines_free(tmp);
         b->oom = true;
         return;
@@ -802,8 +804,7 @@ static void build_events(tui_exercise_model *x, builder *b, const timeline *tl,
          * task finishing) do not break the run. */
         size_t j = i + 1, n = 1;
         ids[0] = e->task;
-        bool groupable = e->kind == TUI_EV_SPAWN ||
-                         e->kind == TUI_EV_CANCEL ||
+        bool groupable = e->kind == TUI_EV_SPAWN || e->kind == TUI_EV_CANCEL ||
                          e->kind == TUI_EV_CANCELLED ||
                          e->kind == TUI_EV_RETURN;
         for (size_t k = j; groupable && k < tr->nevents; k++) {
@@ -835,8 +836,7 @@ static void build_events(tui_exercise_model *x, builder *b, const timeline *tl,
             if (is_cancel_type(e->error_type)) {
                 if (!ev_quiet(tr, i))
                     tl_row(b, e->time_ms, w, whow, u ? "\u2298" : "/",
-                           TUI_TL_CANCEL, "finishes cancelled",
-                           TUI_TL_CANCEL);
+                           TUI_TL_CANCEL, "finishes cancelled", TUI_TL_CANCEL);
                 break;
             }
             snprintf(text, sizeof text, "%s %s%s%s",
@@ -864,25 +864,22 @@ static void build_events(tui_exercise_model *x, builder *b, const timeline *tl,
             if (e->peer)
                 task_label(tl, e->peer, req, sizeof req);
             snprintf(text, sizeof text, "cancels %s", list);
-            tl_row(b, e->time_ms, req, whow, u ? "\u2192" : ">",
-                   TUI_TL_CANCEL, text, MDR_TEXT);
+            tl_row(b, e->time_ms, req, whow, u ? "\u2192" : ">", TUI_TL_CANCEL,
+                   text, MDR_TEXT);
             break;
         }
         case TUI_EV_CANCELLED:
             if (n == 1)
                 snprintf(text, sizeof text, "gets CancelledError%s%s",
-                         e->detail ? " in " : "",
-                         e->detail ? e->detail : "");
+                         e->detail ? " in " : "", e->detail ? e->detail : "");
             else
-                snprintf(text, sizeof text, "%s get CancelledError%s%s",
-                         list, e->detail ? " in " : "",
-                         e->detail ? e->detail : "");
+                snprintf(text, sizeof text, "%s get CancelledError%s%s", list,
+                         e->detail ? " in " : "", e->detail ? e->detail : "");
             {
                 char nt[32];
                 snprintf(nt, sizeof nt, "%zu tasks", n);
-                tl_row(b, e->time_ms, n == 1 ? w : nt, whow,
-                       u ? "\u2298" : "/", TUI_TL_CANCEL, text,
-                       TUI_TL_CANCEL);
+                tl_row(b, e->time_ms, n == 1 ? w : nt, whow, u ? "\u2298" : "/",
+                       TUI_TL_CANCEL, text, TUI_TL_CANCEL);
             }
             break;
         case TUI_EV_RETURN:
@@ -893,14 +890,14 @@ static void build_events(tui_exercise_model *x, builder *b, const timeline *tl,
             {
                 char nt[32];
                 snprintf(nt, sizeof nt, "%zu tasks", n);
-                tl_row(b, e->time_ms, n == 1 ? w : nt, whow,
-                       u ? "\u2713" : "v", TUI_OK, text, MDR_TEXT);
+                tl_row(b, e->time_ms, n == 1 ? w : nt, whow, u ? "\u2713" : "v",
+                       TUI_OK, text, MDR_TEXT);
             }
             break;
         case TUI_EV_GROUP_DONE:
             if (e->error_type)
-                snprintf(text, sizeof text,
-                         "tg_group_wait hands back %s%s%s", e->error_type,
+                snprintf(text, sizeof text, "tg_group_wait hands back %s%s%s",
+                         e->error_type,
                          e->error_msg && *e->error_msg ? ": " : "",
                          e->error_msg ? e->error_msg : "");
             else
@@ -911,11 +908,10 @@ static void build_events(tui_exercise_model *x, builder *b, const timeline *tl,
                    e->error_type ? TUI_TL_PROP : MDR_TEXT);
             break;
         case TUI_EV_SPAWN_REFUSED:
-            snprintf(text, sizeof text, "spawn refused%s%s%s%s",
-                     e->error_type ? ": " : "",
-                     e->error_type ? e->error_type : "",
-                     e->error_msg ? ": " : "", e->error_msg ? e->error_msg
-                                                           : "");
+            snprintf(
+                text, sizeof text, "spawn refused%s%s%s%s",
+                e->error_type ? ": " : "", e->error_type ? e->error_type : "",
+                e->error_msg ? ": " : "", e->error_msg ? e->error_msg : "");
             tl_row(b, e->time_ms, w, whow, u ? "\u2717" : "x", TUI_TL_FAIL,
                    text, TUI_TL_FAIL);
             break;
@@ -929,8 +925,10 @@ static void build_events(tui_exercise_model *x, builder *b, const timeline *tl,
 
 static mdr_lines *build_timeline(tui_exercise_model *x, int width)
 {
-    builder b = {.ls = mdr_lines_new(), .width = width,
-                 .flags = x->look.utf8 ? 0 : MDR_ASCII, .look = x->look};
+    builder b = {.ls = mdr_lines_new(),
+                 .width = width,
+                 .flags = x->look.utf8 ? 0 : MDR_ASCII,
+                 .look = x->look};
     if (!b.ls)
         return NULL;
     const tui_result *r = x->result;
@@ -945,16 +943,17 @@ static mdr_lines *build_timeline(tui_exercise_model *x, int width)
                MDR_TEXT, 0);
     } else if (!tr || tr->nevents == 0) {
         if (r->ran && r->passed)
-            b_wrap(&b, "Every check passes: there is no failing scenario "
-                       "to show.",
+            b_wrap(&b,
+                   "Every check passes: there is no failing scenario "
+                   "to show.",
                    TUI_OK, 0);
         else if (!r->ran)
-            b_wrap(&b, "Nothing ran yet: fix what the Checks tab (press 1) "
-                       "shows first.",
+            b_wrap(&b,
+                   "Nothing ran yet: fix what the Checks tab (press 1) "
+                   "shows first.",
                    MDR_TEXT, 0);
         else
-            b_wrap(&b, "No timeline was recorded for this check.", MDR_TEXT,
-                   0);
+            b_wrap(&b, "No timeline was recorded for this check.", MDR_TEXT, 0);
     } else {
         timeline tl = {0};
         if (tl_collect(&tl, tr)) {
@@ -1083,8 +1082,9 @@ void tui_exercise_set_hints(tui_exercise_model *x, int n)
 }
 
 static const tui__keyhelp ex_keys[] = {
-    {"1-3", "view"},  {"\u2191\u2193", "scroll"}, {"c", "check"},
-    {"h", "hint"},    {"?", "help"},              {"q", "back"},
+    {"1-3", "view"}, {"\u2191\u2193", "scroll"},
+    {"c", "check"},  {"h", "hint"},
+    {"?", "help"},   {"q", "back"},
 };
 static const tui__keyhelp ex_keys_ascii[] = {
     {"1-3", "view"}, {"j/k", "scroll"}, {"c", "check"},
@@ -1175,11 +1175,13 @@ static void exercise_rebuild(tui_exercise_model *x, int cols)
         } else if (x->lesson) {
             int w, cw, m;
             tui_text_geometry(cols, &w, &cw, &m);
-            mdr_layout_opts o = {.width = w, .code_width = cw,
+            mdr_layout_opts o = {.width = w,
+                                 .code_width = cw,
                                  .flags = x->look.utf8 ? 0 : MDR_ASCII};
             ls = mdr_layout(x->lesson, &o);
         } else {
-            builder b = {.ls = mdr_lines_new(), .width = body,
+            builder b = {.ls = mdr_lines_new(),
+                         .width = body,
                          .flags = x->look.utf8 ? 0 : MDR_ASCII};
             if (b.ls)
                 b_wrap(&b, "The lesson could not be read.", TUI_LABEL, 0);
@@ -1196,10 +1198,9 @@ static void exercise_rebuild(tui_exercise_model *x, int cols)
     }
 }
 
-static const char *const spin_utf8[] = {"\u280b", "\u2819", "\u2839",
-                                        "\u2838", "\u283c", "\u2834",
-                                        "\u2826", "\u2827", "\u2807",
-                                        "\u280f"};
+static const char *const spin_utf8[] = {"\u280b", "\u2819", "\u2839", "\u2838",
+                                        "\u283c", "\u2834", "\u2826", "\u2827",
+                                        "\u2807", "\u280f"};
 static const char *const spin_ascii[] = {"|", "/", "-", "\\"};
 
 void tui_exercise_draw(tui_exercise_model *x, tui_screen *s)
@@ -1217,8 +1218,8 @@ void tui_exercise_draw(tui_exercise_model *x, tui_screen *s)
     char status[64];
     mdr_style sst = TUI_BAR_DIM;
     if (x->checking) {
-        const char *f = look.utf8 ? spin_utf8[x->spin % 10]
-                                  : spin_ascii[x->spin % 4];
+        const char *f =
+            look.utf8 ? spin_utf8[x->spin % 10] : spin_ascii[x->spin % 4];
         snprintf(status, sizeof status, "%s checking", f);
         sst = TUI_BAR | MDR_BOLD;
     } else if (!r) {

@@ -120,8 +120,7 @@ int tui_put(tui_screen *s, int row, int col, const char *text, mdr_style st,
     return col;
 }
 
-void tui_put_line(tui_screen *s, int row, int col, const mdr_line *l,
-                  int end)
+void tui_put_line(tui_screen *s, int row, int col, const mdr_line *l, int end)
 {
     for (size_t i = 0; i < l->nspans; i++)
         col = tui_put(s, row, col, l->spans[i].text, l->spans[i].style, end);
@@ -237,8 +236,8 @@ int tui__put_clip(tui_screen *s, int row, int col, const char *text,
 void tui__title_bar(tui_screen *s, const char *left, const char *right)
 {
     tui_style_range(s, 0, 0, s->cols, TUI_BAR, false);
-    int rc = right ? tui__put_right(s, 0, s->cols - 1, right, TUI_BAR_DIM)
-                   : s->cols;
+    int rc =
+        right ? tui__put_right(s, 0, s->cols - 1, right, TUI_BAR_DIM) : s->cols;
     tui_look look = {.utf8 = !s->ascii};
     tui__put_clip(s, 0, 1, left, TUI_BAR | MDR_BOLD, rc - 2, look);
 }
@@ -261,8 +260,8 @@ void tui__footer(tui_screen *s, const tui__keyhelp *keys, size_t n,
     }
 }
 
-void tui__help_box(tui_screen *s, const char *title,
-                   const tui__keyhelp *keys, size_t n, tui_look look)
+void tui__help_box(tui_screen *s, const char *title, const tui__keyhelp *keys,
+                   size_t n, tui_look look)
 {
     int kw = 0, lw = 0;
     for (size_t i = 0; i < n; i++) {
@@ -428,8 +427,7 @@ bool tui_pager_key(tui_pager *p, int key)
         if (!p->lines)
             break;
         int step = key == 'n' ? 1 : -1;
-        for (int i = p->top + step; i >= 0 && i < (int)p->lines->n;
-             i += step)
+        for (int i = p->top + step; i >= 0 && i < (int)p->lines->n; i += step)
             if (p->lines->v[i].heading && p->lines->v[i].heading <= 2) {
                 p->top = i;
                 break;
@@ -443,8 +441,8 @@ bool tui_pager_key(tui_pager *p, int key)
     return true;
 }
 
-void tui_pager_draw(tui_pager *p, tui_screen *s, int row, int height,
-                    int col, int end)
+void tui_pager_draw(tui_pager *p, tui_screen *s, int row, int height, int col,
+                    int end)
 {
     p->height = height;
     pager_clamp(p);
@@ -528,15 +526,14 @@ static bool contains_ci(const char *hay, const char *needle)
 static bool home_matches(const tui_home_model *h, size_t i)
 {
     const manifest_exercise *ex = &h->m->exercises[i];
-    return contains_ci(ex->id, h->query) ||
-           contains_ci(ex->title, h->query) ||
+    return contains_ci(ex->id, h->query) || contains_ci(ex->title, h->query) ||
            contains_ci(h->lesson_titles[i], h->query);
 }
 
 static int home_rebuild(tui_home_model *h)
 {
-    size_t keep_ex = h->nrows && h->sel < h->nrows ? h->rows[h->sel].ex
-                                                   : h->current;
+    size_t keep_ex =
+        h->nrows && h->sel < h->nrows ? h->rows[h->sel].ex : h->current;
     free(h->rows);
     h->rows = NULL;
     h->nrows = 0;
@@ -572,8 +569,7 @@ static int home_rebuild(tui_home_model *h)
 }
 
 int tui_home_init(tui_home_model *h, const manifest *m, const ex_status *status,
-                  const char *const *titles, const char *current,
-                  tui_look look)
+                  const char *const *titles, const char *current, tui_look look)
 {
     memset(h, 0, sizeof *h);
     h->m = m;
@@ -639,8 +635,8 @@ static void home_move(tui_home_model *h, int delta)
 }
 
 static const tui__keyhelp home_keys[] = {
-    {"\u2191\u2193", "move"}, {"enter", "open"},   {"l", "lesson"},
-    {"/", "search"},          {"?", "help"},       {"q", "quit"},
+    {"\u2191\u2193", "move"}, {"enter", "open"}, {"l", "lesson"},
+    {"/", "search"},          {"?", "help"},     {"q", "quit"},
 };
 static const tui__keyhelp home_keys_ascii[] = {
     {"j/k", "move"}, {"enter", "open"}, {"l", "lesson"},
@@ -793,8 +789,7 @@ static void draw_progress(tui_home_model *h, tui_screen *s, int row)
                 k < filled ? (h->look.utf8 ? "\u2588" : "#")
                            : (h->look.utf8 ? "\u2591" : "."),
                 k < filled ? TUI_PROGRESS : TUI_TRACK, 0);
-    tui_put(s, row, c + bw + 2, right, done == n && n ? TUI_OK : TUI_LABEL,
-            0);
+    tui_put(s, row, c + bw + 2, right, done == n && n ? TUI_OK : TUI_LABEL, 0);
 }
 
 void tui_home_draw(tui_home_model *h, tui_screen *s)
@@ -818,12 +813,13 @@ void tui_home_draw(tui_home_model *h, tui_screen *s)
         h->top = 0;
 
     if (n == 0) {
-        tui_put(s, list_top, 4, "No exercises yet: exercises/manifest.json "
-                                "lists none.", TUI_LABEL, 0);
+        tui_put(s, list_top, 4,
+                "No exercises yet: exercises/manifest.json "
+                "lists none.",
+                TUI_LABEL, 0);
     } else if (h->nrows == 0) {
         char msg[128];
-        snprintf(msg, sizeof msg, "Nothing matches \u201c%s\u201d.",
-                 h->query);
+        snprintf(msg, sizeof msg, "Nothing matches \u201c%s\u201d.", h->query);
         tui_put(s, list_top, 4, msg, TUI_LABEL, 0);
         tui_put(s, list_top + 1, 4, "esc clears the search.", TUI_LABEL, 0);
     }
@@ -854,8 +850,7 @@ void tui_home_draw(tui_home_model *h, tui_screen *s)
             end = tui__put_right(s, y, s->cols - 2, "current",
                                  TUI_WARN | MDR_BOLD) -
                   2;
-        tui__put_clip(s, y, 11 + name_w + 2, ex->title, TUI_LABEL, end,
-                      look);
+        tui__put_clip(s, y, 11 + name_w + 2, ex->title, TUI_LABEL, end, look);
         if (sel)
             tui_style_range(s, y, 1, s->cols - 1, MDR_REVERSE, true);
     }
@@ -882,9 +877,8 @@ void tui_home_draw(tui_home_model *h, tui_screen *s)
         tui__put_right(s, srow, s->cols - 2, cnt, TUI_LABEL);
     }
     if (h->searching) {
-        static const tui__keyhelp sk[] = {{"type", "to filter"},
-                                          {"enter", "keep"},
-                                          {"esc", "clear"}};
+        static const tui__keyhelp sk[] = {
+            {"type", "to filter"}, {"enter", "keep"}, {"esc", "clear"}};
         tui__footer(s, sk, 3, NULL);
     } else if (h->query[0]) {
         static const tui__keyhelp fk[] = {{"enter", "open"},
@@ -911,8 +905,8 @@ static const tui__keyhelp lesson_keys[] = {
     {"g/G", "top/end"},         {"?", "help"},         {"q", "back"},
 };
 static const tui__keyhelp lesson_keys_ascii[] = {
-    {"j/k", "scroll"}, {"PgUp/PgDn", "page"}, {"n/p", "section"},
-    {"g/G", "top/end"}, {"?", "help"},        {"q", "back"},
+    {"j/k", "scroll"},  {"PgUp/PgDn", "page"}, {"n/p", "section"},
+    {"g/G", "top/end"}, {"?", "help"},         {"q", "back"},
 };
 static const tui__keyhelp lesson_help[] = {
     {"\u2191 \u2193  k j", "scroll a line"},
@@ -979,8 +973,8 @@ static void lesson_relayout(tui_lesson_model *l, int cols)
         return;
     int w, cw, m;
     tui_text_geometry(cols, &w, &cw, &m);
-    mdr_layout_opts o = {.width = w, .code_width = cw,
-                         .flags = l->look.utf8 ? 0 : MDR_ASCII};
+    mdr_layout_opts o = {
+        .width = w, .code_width = cw, .flags = l->look.utf8 ? 0 : MDR_ASCII};
     mdr_lines *ls = mdr_layout(l->doc, &o);
     if (!ls)
         return; /* out of memory: keep the old lines */

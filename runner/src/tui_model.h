@@ -29,25 +29,25 @@
 
 enum tui_role {
     TUI_BAR = MDR_ROLE_USER, /* the title bar at the top */
-    TUI_BAR_DIM,    /* the title bar's quieter text */
-    TUI_KEY,        /* a key in the footer or the help ("q") */
-    TUI_LABEL,      /* what the key does, and other quiet text */
-    TUI_SELECT,     /* the selected row */
-    TUI_OK,         /* passed, done */
-    TUI_FAIL,       /* failed */
-    TUI_WARN,       /* flaky, current, attention */
-    TUI_INFO,       /* spinner, links to more */
-    TUI_PROGRESS,   /* the filled part of the progress bar */
-    TUI_TRACK,      /* its empty part */
-    TUI_HEADER,     /* a group header in a list (a lesson's title) */
-    TUI_TAB,        /* a tab that is not shown */
-    TUI_TAB_ON,     /* the tab shown */
-    TUI_SEARCH,     /* the search prompt and matches */
-    TUI_BORDER,     /* boxes (help) and rules */
-    TUI_TL_SPAWN,   /* timeline: a task was created or started */
-    TUI_TL_FAIL,    /* timeline: a task raised */
-    TUI_TL_CANCEL,  /* timeline: a cancellation */
-    TUI_TL_PROP,    /* timeline: an error handed up (abort, wait) */
+    TUI_BAR_DIM,             /* the title bar's quieter text */
+    TUI_KEY,                 /* a key in the footer or the help ("q") */
+    TUI_LABEL,               /* what the key does, and other quiet text */
+    TUI_SELECT,              /* the selected row */
+    TUI_OK,                  /* passed, done */
+    TUI_FAIL,                /* failed */
+    TUI_WARN,                /* flaky, current, attention */
+    TUI_INFO,                /* spinner, links to more */
+    TUI_PROGRESS,            /* the filled part of the progress bar */
+    TUI_TRACK,               /* its empty part */
+    TUI_HEADER,              /* a group header in a list (a lesson's title) */
+    TUI_TAB,                 /* a tab that is not shown */
+    TUI_TAB_ON,              /* the tab shown */
+    TUI_SEARCH,              /* the search prompt and matches */
+    TUI_BORDER,              /* boxes (help) and rules */
+    TUI_TL_SPAWN,            /* timeline: a task was created or started */
+    TUI_TL_FAIL,             /* timeline: a task raised */
+    TUI_TL_CANCEL,           /* timeline: a cancellation */
+    TUI_TL_PROP,             /* timeline: an error handed up (abort, wait) */
     TUI_ROLE_END
 };
 
@@ -56,8 +56,8 @@ enum tui_role {
  * ---------------------------------------------------------------------- */
 
 typedef struct tui_cell {
-    char ch[8];      /* one UTF-8 character; "" for the right half of a
-                        wide character */
+    char ch[8]; /* one UTF-8 character; "" for the right half of a
+                   wide character */
     mdr_style style;
 } tui_cell;
 
@@ -78,8 +78,7 @@ void tui_screen_clear(tui_screen *s);
 int tui_put(tui_screen *s, int row, int col, const char *text, mdr_style st,
             int end);
 /* Writes an mdr_line at (row, col), clipped at end. */
-void tui_put_line(tui_screen *s, int row, int col, const mdr_line *l,
-                  int end);
+void tui_put_line(tui_screen *s, int row, int col, const mdr_line *l, int end);
 /* Sets the style of cells [c0, c1) of row, keeping their text; with
  * MDR_REVERSE etc. it adds to the style when add is true. */
 void tui_style_range(tui_screen *s, int row, int c0, int c1, mdr_style st,
@@ -152,8 +151,8 @@ void tui_pager_free(tui_pager *p);
 /* Handles a scrolling key; true when it was one. */
 bool tui_pager_key(tui_pager *p, int key);
 /* Draws rows [row, row + height) of columns [col, end). */
-void tui_pager_draw(tui_pager *p, tui_screen *s, int row, int height,
-                    int col, int end);
+void tui_pager_draw(tui_pager *p, tui_screen *s, int row, int height, int col,
+                    int end);
 /* Percentage of the text above the bottom of the view (0..100). */
 int tui_pager_percent(const tui_pager *p);
 
@@ -167,17 +166,17 @@ typedef struct tui_home_row {
 } tui_home_row;
 
 typedef struct tui_home_model {
-    const manifest *m;     /* borrowed */
-    ex_status *status;     /* per exercise, owned copy */
-    char **lesson_titles;  /* per exercise: its lesson's title, owned */
-    size_t current;        /* index of the current exercise; SIZE_MAX */
-    tui_home_row *rows;    /* visible rows (after the search filter) */
+    const manifest *m;    /* borrowed */
+    ex_status *status;    /* per exercise, owned copy */
+    char **lesson_titles; /* per exercise: its lesson's title, owned */
+    size_t current;       /* index of the current exercise; SIZE_MAX */
+    tui_home_row *rows;   /* visible rows (after the search filter) */
     size_t nrows;
-    size_t sel;            /* selected row (always an exercise row) */
-    int top;               /* first row shown */
-    bool searching;        /* typing a search */
-    char query[64];        /* the filter ("" none) */
-    bool help;             /* the help box is up */
+    size_t sel;     /* selected row (always an exercise row) */
+    int top;        /* first row shown */
+    bool searching; /* typing a search */
+    char query[64]; /* the filter ("" none) */
+    bool help;      /* the help box is up */
     tui_look look;
 } tui_home_model;
 
@@ -203,9 +202,9 @@ void tui_home_draw(tui_home_model *h, tui_screen *s);
  * ---------------------------------------------------------------------- */
 
 typedef struct tui_lesson_model {
-    mdr_doc *doc;   /* owned */
-    char *title;    /* the first heading, or the file name */
-    char *path;     /* shown in the title bar */
+    mdr_doc *doc; /* owned */
+    char *title;  /* the first heading, or the file name */
+    char *path;   /* shown in the title bar */
     tui_pager pager;
     int laid_width; /* the width the pager's lines were laid out for */
     bool help;
@@ -230,55 +229,55 @@ void tui_text_geometry(int cols, int *width, int *code_width, int *margin);
 
 /* One check's verdict. */
 typedef struct tui_verdict {
-    char *name;      /* the check's name */
-    bool passed;     /* under every seed */
-    bool flaky;      /* passed under some seeds only */
-    char *message;   /* the checker's words (expected, got, where); NULL
-                        when passed */
-    char *expected;  /* optional: what was expected, on its own */
-    char *actual;    /* optional: what happened */
-    char *scenario;  /* optional: the scenario it looked at */
-    uint64_t seed;   /* the failing seed (0: none) */
-    int hint;        /* index into the exercise's hints; -1 none */
-    int points;      /* what it is worth */
+    char *name;     /* the check's name */
+    bool passed;    /* under every seed */
+    bool flaky;     /* passed under some seeds only */
+    char *message;  /* the checker's words (expected, got, where); NULL
+                       when passed */
+    char *expected; /* optional: what was expected, on its own */
+    char *actual;   /* optional: what happened */
+    char *scenario; /* optional: the scenario it looked at */
+    uint64_t seed;  /* the failing seed (0: none) */
+    int hint;       /* index into the exercise's hints; -1 none */
+    int points;     /* what it is worth */
 } tui_verdict;
 
 /* A message from a stage before the checks (compiler, symbols, link). */
 typedef struct tui_diag {
-    bool error;      /* false: a warning or a note */
-    char *file;      /* NULL: no location */
+    bool error; /* false: a warning or a note */
+    char *file; /* NULL: no location */
     unsigned line, col;
-    char *text;      /* what the tool said */
-    char *explain;   /* a friendly explanation, or NULL */
-    char *source;    /* the learner's source line, or NULL */
+    char *text;    /* what the tool said */
+    char *explain; /* a friendly explanation, or NULL */
+    char *source;  /* the learner's source line, or NULL */
 } tui_diag;
 
 /* One event of the failing scenario, as libtg's trace hook reports it
  * (tg_event in tg.h), with strings copied. */
 typedef enum tui_ev_kind {
-    TUI_EV_SPAWN,     /* created (lazily: not running yet) */
-    TUI_EV_START,     /* began running */
-    TUI_EV_SUSPEND,   /* waits (detail: on what) */
+    TUI_EV_SPAWN,   /* created (lazily: not running yet) */
+    TUI_EV_START,   /* began running */
+    TUI_EV_SUSPEND, /* waits (detail: on what) */
     TUI_EV_RESUME,
-    TUI_EV_CANCEL,    /* a cancellation was requested (peer: by whom) */
-    TUI_EV_CANCELLED, /* a suspension point delivered CancelledError */
-    TUI_EV_RETURN,    /* finished with a value */
-    TUI_EV_RAISE,     /* finished with an error */
-    TUI_EV_ABORT,     /* its group saw a first failure: cancels the rest */
-    TUI_EV_GROUP_DONE,/* a group wait returned (error: what it returned) */
+    TUI_EV_CANCEL,     /* a cancellation was requested (peer: by whom) */
+    TUI_EV_CANCELLED,  /* a suspension point delivered CancelledError */
+    TUI_EV_RETURN,     /* finished with a value */
+    TUI_EV_RAISE,      /* finished with an error */
+    TUI_EV_ABORT,      /* its group saw a first failure: cancels the rest */
+    TUI_EV_GROUP_DONE, /* a group wait returned (error: what it returned) */
     TUI_EV_SPAWN_REFUSED,
     TUI_EV_KINDS
 } tui_ev_kind;
 
 typedef struct tui_event {
-    uint64_t time_ms;   /* virtual time */
-    uint64_t task;      /* task id; 1 is the main task */
-    uint64_t peer;      /* spawn: the parent; cancel: the requester */
+    uint64_t time_ms; /* virtual time */
+    uint64_t task;    /* task id; 1 is the main task */
+    uint64_t peer;    /* spawn: the parent; cancel: the requester */
     tui_ev_kind kind;
-    char *name;         /* the task's name, or NULL */
-    char *error_type;   /* "BounceError", or NULL */
-    char *error_msg;    /* its message, or NULL */
-    char *detail;       /* e.g. "send_email", or NULL */
+    char *name;       /* the task's name, or NULL */
+    char *error_type; /* "BounceError", or NULL */
+    char *error_msg;  /* its message, or NULL */
+    char *detail;     /* e.g. "send_email", or NULL */
 } tui_event;
 
 typedef struct tui_trace {
@@ -289,18 +288,18 @@ typedef struct tui_trace {
 } tui_trace;
 
 typedef struct tui_result {
-    bool ran;            /* the checks ran; false: a stage stopped first */
-    char *stage;         /* the stage that stopped it ("compile") */
-    bool passed;         /* every check passed */
+    bool ran;    /* the checks ran; false: a stage stopped first */
+    char *stage; /* the stage that stopped it ("compile") */
+    bool passed; /* every check passed */
     int points, max_points;
     tui_verdict *verdicts;
     size_t nverdicts;
-    tui_diag *diags;     /* the stopping stage's messages, warnings */
+    tui_diag *diags; /* the stopping stage's messages, warnings */
     size_t ndiags;
-    tui_trace *trace;    /* the failing scenario's events, or NULL */
-    char *error;         /* the check could not run at all (the lab's
-                            fault, not the learner's), or NULL */
-    uint64_t total_ms;   /* how long it took */
+    tui_trace *trace;  /* the failing scenario's events, or NULL */
+    char *error;       /* the check could not run at all (the lab's
+                          fault, not the learner's), or NULL */
+    uint64_t total_ms; /* how long it took */
 } tui_result;
 
 /* Frees what r holds and zeroes it.  NULL is fine. */
@@ -337,22 +336,22 @@ typedef enum tui_tab {
 
 typedef struct tui_exercise_model {
     const manifest_exercise *ex; /* borrowed */
-    size_t total;         /* exercises in the manifest */
-    char *lesson_title;   /* owned; NULL: the lesson's file name */
-    mdr_doc *lesson;      /* owned; NULL when it could not be read */
-    int hints_shown;      /* hints revealed so far */
-    tui_result *result;   /* owned: the latest check, NULL before one */
-    int checks_run;       /* this session */
-    bool checking;        /* a check is running */
-    int spin;             /* spinner frame */
-    char *note;           /* a one-line message under the tabs, owned */
+    size_t total;                /* exercises in the manifest */
+    char *lesson_title;          /* owned; NULL: the lesson's file name */
+    mdr_doc *lesson;             /* owned; NULL when it could not be read */
+    int hints_shown;             /* hints revealed so far */
+    tui_result *result;          /* owned: the latest check, NULL before one */
+    int checks_run;              /* this session */
+    bool checking;               /* a check is running */
+    int spin;                    /* spinner frame */
+    char *note;                  /* a one-line message under the tabs, owned */
     tui_tab tab;
     tui_pager pagers[TUI_NTABS];
     bool dirty[TUI_NTABS]; /* lines need rebuilding */
-    int laid_width;       /* the width the pagers were built for */
-    bool watching;        /* saves rerun the checks */
-    int hint_line;        /* line of the newest hint in the Checks tab */
-    bool scroll_to_hint;  /* show it at the next draw */
+    int laid_width;        /* the width the pagers were built for */
+    bool watching;         /* saves rerun the checks */
+    int hint_line;         /* line of the newest hint in the Checks tab */
+    bool scroll_to_hint;   /* show it at the next draw */
     bool help;
     tui_look look;
 } tui_exercise_model;
@@ -402,8 +401,8 @@ void tui__title_bar(tui_screen *s, const char *left, const char *right);
 void tui__footer(tui_screen *s, const tui__keyhelp *keys, size_t n,
                  const char *right);
 /* A centred box listing every key of a view. */
-void tui__help_box(tui_screen *s, const char *title,
-                   const tui__keyhelp *keys, size_t n, tui_look look);
+void tui__help_box(tui_screen *s, const char *title, const tui__keyhelp *keys,
+                   size_t n, tui_look look);
 /* Writes text right-aligned so that it ends at column end. */
 int tui__put_right(tui_screen *s, int row, int end, const char *text,
                    mdr_style st);

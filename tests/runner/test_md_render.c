@@ -22,8 +22,7 @@
 
 static mdr_lines *render(const char *md, int width, unsigned flags)
 {
-    mdr_layout_opts o = {.width = width, .code_width = width,
-                         .flags = flags};
+    mdr_layout_opts o = {.width = width, .code_width = width, .flags = flags};
     mdr_lines *ls = mdr_render(md, strlen(md), &o);
     assert_non_null(ls);
     return ls;
@@ -89,8 +88,8 @@ static void assert_fits(const mdr_lines *ls, int width)
 static void test_md_render_headings(void **state)
 {
     (void)state;
-    mdr_lines *ls = render("# Title\n\nText.\n\n## Section\n\n### Sub\n", 40,
-                           0);
+    mdr_lines *ls =
+        render("# Title\n\nText.\n\n## Section\n\n### Sub\n", 40, 0);
     assert_string_equal(line_text(ls, 0), "Title");
     assert_int_equal(ls->v[0].heading, 1);
     assert_int_equal(MDR_ROLE(style_of(ls, 0, "Title")), MDR_H1);
@@ -121,8 +120,7 @@ static void test_md_render_inline_styles(void **state)
     mdr_lines *ls = render("Plain **strong** *em* `code()` "
                            "[link](http://x) ~~gone~~.",
                            80, 0);
-    assert_string_equal(line_text(ls, 0),
-                        "Plain strong em code() link gone.");
+    assert_string_equal(line_text(ls, 0), "Plain strong em code() link gone.");
     assert_int_equal(MDR_ROLE(style_of(ls, 0, "Plain")), MDR_TEXT);
     assert_true(style_of(ls, 0, "strong") & MDR_BOLD);
     assert_true(style_of(ls, 0, "em") & MDR_ITALIC);
@@ -149,7 +147,8 @@ static void test_md_render_lists(void **state)
     assert_string_equal(line_text(ls, 1), "");
     assert_string_equal(line_text(ls, 2), "  \u2022 one");
     assert_int_equal(MDR_ROLE(style_of(ls, 2, "\u2022")), MDR_MARK);
-    assert_string_equal(line_text(ls, 3), "  \u2022 two that is long enough to");
+    assert_string_equal(line_text(ls, 3),
+                        "  \u2022 two that is long enough to");
     assert_int_equal(ls->v[3].width, 30);
     assert_string_equal(line_text(ls, 4), "    wrap around");
     assert_string_equal(line_text(ls, 5), "    \u25e6 nested");
@@ -301,7 +300,10 @@ static void test_md_render_no_control_characters(void **state)
 
     mdr_lines *l2 = mdr_lines_new();
     mdr_line *l = mdr_lines_add(l2);
-    assert_int_equal(mdr_line_puts(l, "a\x1b" "b\r\n\xc2\x9b", MDR_TEXT, 0),
+    assert_int_equal(mdr_line_puts(l,
+                                   "a\x1b"
+                                   "b\r\n\xc2\x9b",
+                                   MDR_TEXT, 0),
                      0);
     assert_string_equal(l->spans[0].text, "a b   "); /* C1 CSI: one */
     mdr_lines_free(l2);
@@ -366,9 +368,8 @@ static void test_md_render_wrap_helper(void **state)
     (void)state;
     mdr_lines *ls = mdr_lines_new();
     assert_non_null(ls);
-    assert_int_equal(mdr_lines_wrap(ls, "one two three four\nfive", MDR_TEXT,
-                                    12, 2, 0),
-                     0);
+    assert_int_equal(
+        mdr_lines_wrap(ls, "one two three four\nfive", MDR_TEXT, 12, 2, 0), 0);
     assert_int_equal(ls->n, 3);
     assert_string_equal(line_text(ls, 0), "  one two");
     assert_string_equal(line_text(ls, 1), "  three four");
@@ -406,8 +407,8 @@ static void test_md_render_lessons_fit(void **state)
         assert_non_null(d);
         for (int w = 20; w <= 120; w++)
             for (unsigned fl = 0; fl <= MDR_ASCII; fl += MDR_ASCII) {
-                mdr_layout_opts o = {.width = w, .code_width = w + 6,
-                                     .flags = fl};
+                mdr_layout_opts o = {
+                    .width = w, .code_width = w + 6, .flags = fl};
                 mdr_lines *ls = mdr_layout(d, &o);
                 assert_non_null(ls);
                 assert_fits(ls, w + 6);
@@ -415,8 +416,8 @@ static void test_md_render_lessons_fit(void **state)
                     bool code = false;
                     for (size_t k = 0; k < ls->v[i].nspans; k++) {
                         unsigned r = MDR_ROLE(ls->v[i].spans[k].style);
-                        code |= r == MDR_FENCE || (r >= MDR_KEYWORD &&
-                                                   r <= MDR_PREPROC);
+                        code |= r == MDR_FENCE ||
+                                (r >= MDR_KEYWORD && r <= MDR_PREPROC);
                     }
                     if (!code && ls->v[i].width > w)
                         fail_msg("%s at %d: '%s'", path, w, line_text(ls, i));

@@ -35,23 +35,25 @@ static manifest_exercise exs[] = {
      "exercises/01-task-groups/send_all.c", NULL, 0, hints_b, 3, NULL, 0, 1},
     {"01-task-groups/verify_shards", "01-task-groups", "verify_shards",
      "lessons/01-task-groups.md", "Stop at the first corrupt shard",
-     "exercises/01-task-groups/verify_shards.c", NULL, 0, hints_a, 2, NULL,
-     0, 2},
+     "exercises/01-task-groups/verify_shards.c", NULL, 0, hints_a, 2, NULL, 0,
+     2},
     {"06-error-groups/split_retryable", "06-error-groups", "split_retryable",
      "lessons/06-error-groups.md", "Split the retryable failures off",
-     "exercises/06-error-groups/split_retryable.c", NULL, 0, hints_a, 2,
-     NULL, 0, 3},
+     "exercises/06-error-groups/split_retryable.c", NULL, 0, hints_a, 2, NULL,
+     0, 3},
 };
 static manifest man = {"/nowhere", exs, 4};
 static const char *titles[] = {
-    "00 \u00b7 Welcome to tglab", "01 \u00b7 Task groups: one failure stops them all",
+    "00 \u00b7 Welcome to tglab",
+    "01 \u00b7 Task groups: one failure stops them all",
     "01 \u00b7 Task groups: one failure stops them all",
     "06 \u00b7 Error groups"};
 
 static const tui_look utf8 = {.utf8 = true};
 static const tui_look ascii = {.utf8 = false};
 
-/* ---- helpers --------------------------------------------------------------- */
+/* ---- helpers ---------------------------------------------------------------
+ */
 
 static char *read_file(const char *path)
 {
@@ -191,9 +193,8 @@ static void test_tui_model_screen_put(void **state)
 static void home_setup(tui_home_model *h, tui_look look)
 {
     ex_status st[] = {EX_DONE, EX_FAILING, EX_NOT_STARTED, EX_STARTED};
-    assert_int_equal(tui_home_init(h, &man, st, titles,
-                                   "01-task-groups/send_all", look),
-                     0);
+    assert_int_equal(
+        tui_home_init(h, &man, st, titles, "01-task-groups/send_all", look), 0);
 }
 
 static void test_tui_model_home_screen(void **state)
@@ -209,8 +210,7 @@ static void test_tui_model_home_screen(void **state)
     assert_true(r > 0);
     assert_true(style_at(s, r, "send_all") & MDR_REVERSE);
     assert_true(screen_has(s, "1 of 4 done \u00b7 25%"));
-    assert_int_equal(MDR_ROLE(style_at(s, row_of(s, "nap_together"),
-                                       "\u2713")),
+    assert_int_equal(MDR_ROLE(style_at(s, row_of(s, "nap_together"), "\u2713")),
                      TUI_OK);
     assert_int_equal(MDR_ROLE(style_at(s, r, "\u2717")), TUI_FAIL);
     assert_true(screen_has(s, "current"));
@@ -236,8 +236,7 @@ static void test_tui_model_home_keys(void **state)
     /* Headers are skipped: down from send_all is verify_shards, then
      * split_retryable (past the 06 header); it stops at the last. */
     assert_int_equal(tui_home_key(&h, 'j', &ex), TUI_ACT_NONE);
-    assert_int_equal(tui_home_key(&h, TUI_K_ENTER, &ex),
-                     TUI_ACT_OPEN_EXERCISE);
+    assert_int_equal(tui_home_key(&h, TUI_K_ENTER, &ex), TUI_ACT_OPEN_EXERCISE);
     assert_int_equal(ex, 2);
     tui_home_key(&h, TUI_K_DOWN, &ex);
     tui_home_key(&h, TUI_K_DOWN, &ex);
@@ -245,8 +244,7 @@ static void test_tui_model_home_keys(void **state)
     assert_int_equal(ex, 3);
     tui_home_key(&h, 'g', &ex);
     tui_home_key(&h, TUI_K_UP, &ex);
-    assert_int_equal(tui_home_key(&h, TUI_K_ENTER, &ex),
-                     TUI_ACT_OPEN_EXERCISE);
+    assert_int_equal(tui_home_key(&h, TUI_K_ENTER, &ex), TUI_ACT_OPEN_EXERCISE);
     assert_int_equal(ex, 0);
     tui_home_key(&h, 'G', &ex);
     tui_home_key(&h, TUI_K_ENTER, &ex);
@@ -280,8 +278,7 @@ static void test_tui_model_home_search(void **state)
     assert_false(screen_has(s, "send_all"));
     assert_int_equal(tui_home_key(&h, TUI_K_ENTER, &ex), TUI_ACT_NONE);
     assert_false(h.searching);
-    assert_int_equal(tui_home_key(&h, TUI_K_ENTER, &ex),
-                     TUI_ACT_OPEN_EXERCISE);
+    assert_int_equal(tui_home_key(&h, TUI_K_ENTER, &ex), TUI_ACT_OPEN_EXERCISE);
     assert_int_equal(ex, 3);
     /* Lesson titles match too; backspace edits; nothing matching says so. */
     tui_home_key(&h, '/', &ex);
@@ -407,9 +404,8 @@ static void test_tui_model_lesson_resize(void **state)
 {
     (void)state;
     tui_lesson_model l;
-    assert_int_equal(tui_lesson_init(&l, lesson_md, strlen(lesson_md),
-                                     "x.md", utf8),
-                     0);
+    assert_int_equal(
+        tui_lesson_init(&l, lesson_md, strlen(lesson_md), "x.md", utf8), 0);
     tui_screen *s = screen80();
     tui_lesson_draw(&l, s);
     tui_lesson_key(&l, 'n');
@@ -477,18 +473,39 @@ static void failing_result(tui_result *r)
     r->max_points = 5;
     r->nverdicts = 3;
     r->verdicts = calloc(3, sizeof *r->verdicts);
-    r->verdicts[0] = (tui_verdict){dup("every_address_attempted"), true,
-                                   false, NULL, NULL, NULL, NULL, 0, 0, 2};
+    r->verdicts[0] = (tui_verdict){dup("every_address_attempted"),
+                                   true,
+                                   false,
+                                   NULL,
+                                   NULL,
+                                   NULL,
+                                   NULL,
+                                   0,
+                                   0,
+                                   2};
     r->verdicts[1] = (tui_verdict){
-        dup("bounce_recorded"), false, false,
+        dup("bounce_recorded"),
+        false,
+        false,
         dup("send_all returned an ExceptionGroup; expected NULL with the "
             "bounce stored in bob's job."),
-        dup("NULL"), dup("ExceptionGroup (1 sub-exception)"),
-        dup("two_bounce"), 1, 1, 2};
-    r->verdicts[2] = (tui_verdict){dup("not_swallowed"), false, true,
+        dup("NULL"),
+        dup("ExceptionGroup (1 sub-exception)"),
+        dup("two_bounce"),
+        1,
+        1,
+        2};
+    r->verdicts[2] = (tui_verdict){dup("not_swallowed"),
+                                   false,
+                                   true,
                                    dup("Under seed 3 the cancellation was "
                                        "caught."),
-                                   NULL, NULL, dup("cancel_midway"), 3, 2, 1};
+                                   NULL,
+                                   NULL,
+                                   dup("cancel_midway"),
+                                   3,
+                                   2,
+                                   1};
     char why[128];
     r->trace = tui_trace_from_json(trace_json, why, sizeof why);
     assert_non_null(r->trace);
@@ -524,11 +541,10 @@ static void test_tui_model_exercise_checks(void **state)
     assert_true(row_of(s, "not_swallowed") <
                     row_of(s, "every_address_attempted") ||
                 row_of(s, "every_address_attempted") < 0);
-    assert_int_equal(MDR_ROLE(style_at(s, row_of(s, "bounce_recorded"),
-                                       "\u2717")),
-                     TUI_FAIL);
-    assert_int_equal(MDR_ROLE(style_at(s, row_of(s, "expected  NULL"),
-                                       "NULL")),
+    assert_int_equal(
+        MDR_ROLE(style_at(s, row_of(s, "bounce_recorded"), "\u2717")),
+        TUI_FAIL);
+    assert_int_equal(MDR_ROLE(style_at(s, row_of(s, "expected  NULL"), "NULL")),
                      TUI_OK);
     assert_true(screen_has(s, "scenario two_bounce \u00b7 seed 1 \u00b7 hint "
                               "2 (press h)"));
@@ -592,13 +608,13 @@ static void test_tui_model_exercise_timeline(void **state)
     tui_exercise_draw(&x, s);
     assert_true(screen_has(s, "\u2192 cancels #2 send ann and main"));
     assert_true(screen_has(s, "\u2298 gets CancelledError in send_email"));
-    assert_true(screen_has(s, "\u25b2 tg_group_wait hands back ExceptionGroup"));
+    assert_true(
+        screen_has(s, "\u25b2 tg_group_wait hands back ExceptionGroup"));
     assert_false(screen_has(s, "finishes cancelled")); /* said already */
     tui_exercise_free(&x);
 
     /* ASCII: the same story without a byte above 0x7f. */
-    assert_int_equal(tui_exercise_init(&x, &exs[1], 4, NULL, 0, 0, ascii),
-                     0);
+    assert_int_equal(tui_exercise_init(&x, &exs[1], 4, NULL, 0, 0, ascii), 0);
     failing_result(&r);
     tui_exercise_set_result(&x, &r);
     tui_exercise_key(&x, '2');
@@ -620,7 +636,10 @@ static void test_tui_model_exercise_compile_error(void **state)
     r.stage = dup("compile");
     r.ndiags = 1;
     r.diags = calloc(1, sizeof *r.diags);
-    r.diags[0] = (tui_diag){true, dup("verify_shards.c"), 12, 5,
+    r.diags[0] = (tui_diag){true,
+                            dup("verify_shards.c"),
+                            12,
+                            5,
                             dup("expected ';' before 'return'"),
                             dup("A statement is missing its semicolon."),
                             dup("    tg_group_free(g)")};

@@ -41,9 +41,9 @@ static void on_signal(int signo)
  * ---------------------------------------------------------------------- */
 
 typedef struct look {
-    short fg, bg;  /* -1: the terminal's default */
-    attr_t attr;   /* with colours */
-    attr_t mono;   /* without */
+    short fg, bg; /* -1: the terminal's default */
+    attr_t attr;  /* with colours */
+    attr_t mono;  /* without */
 } look;
 
 /* Index: the role.  Dim text uses colour 8 (bright black) when the
@@ -191,8 +191,7 @@ int term_open(tui_term *t, const lab_ctx *ctx)
     t->errlog = tmpfile();
     if (t->errlog) {
         t->saved_stderr = dup(STDERR_FILENO);
-        if (t->saved_stderr < 0 ||
-            dup2(fileno(t->errlog), STDERR_FILENO) < 0) {
+        if (t->saved_stderr < 0 || dup2(fileno(t->errlog), STDERR_FILENO) < 0) {
             if (t->saved_stderr >= 0)
                 close(t->saved_stderr);
             t->saved_stderr = -1;
@@ -309,8 +308,8 @@ void term_paint(tui_term *t)
     tui_screen *s = t->next;
     if (!s)
         return;
-    bool resized = !t->shown || t->shown->rows != s->rows ||
-                   t->shown->cols != s->cols;
+    bool resized =
+        !t->shown || t->shown->rows != s->rows || t->shown->cols != s->cols;
     if (resized || t->force) {
         clearok(curscr, TRUE); /* after a resize, trust nothing shown */
         tui_screen_free(t->shown);

@@ -16,16 +16,16 @@
  * ---------------------------------------------------------------------- */
 
 typedef struct tui_term {
-    void *scr;            /* the curses SCREEN */
-    bool color;           /* colour pairs are in use */
-    bool utf8;            /* the locale and terminal take UTF-8 */
-    tui_screen *shown;    /* what the terminal shows now */
-    tui_screen *next;     /* what the views draw into */
-    bool force;           /* repaint every row at the next paint */
-    int sig_pipe[2];      /* written by the signal handlers */
-    int saved_stderr;     /* the real stderr while the UI is up */
-    FILE *errlog;         /* stderr goes here meanwhile */
-    long err_shown;       /* how much of errlog term_take_stderr gave */
+    void *scr;         /* the curses SCREEN */
+    bool color;        /* colour pairs are in use */
+    bool utf8;         /* the locale and terminal take UTF-8 */
+    tui_screen *shown; /* what the terminal shows now */
+    tui_screen *next;  /* what the views draw into */
+    bool force;        /* repaint every row at the next paint */
+    int sig_pipe[2];   /* written by the signal handlers */
+    int saved_stderr;  /* the real stderr while the UI is up */
+    FILE *errlog;      /* stderr goes here meanwhile */
+    long err_shown;    /* how much of errlog term_take_stderr gave */
 } tui_term;
 
 /* A key that is not a key: the extra fd given to term_key is readable. */

@@ -148,7 +148,8 @@ static void reveal_hint(lab_ctx *ctx, const manifest_exercise *ex,
 
 /* Takes a finished check's result; a check that could not run says why
  * with what it wrote to stderr. */
-static void take_result(tui_term *t, tui_exercise_model *x, tui_worker_event *ev)
+static void take_result(tui_term *t, tui_exercise_model *x,
+                        tui_worker_event *ev)
 {
     char *err = term_take_stderr(t);
     if (ev->rc != 0 && !ev->result.error) {
@@ -163,18 +164,16 @@ static void take_result(tui_term *t, tui_exercise_model *x, tui_worker_event *ev
 
 /* Returns 0 (back) or 1 (quit everything); *passed gets the last
  * check's verdict (-1: none ran). */
-static int exercise_loop(tui_term *t, lab_ctx *ctx,
-                         const manifest_exercise *ex, const tui_hooks *hooks,
-                         int *passed)
+static int exercise_loop(tui_term *t, lab_ctx *ctx, const manifest_exercise *ex,
+                         const tui_hooks *hooks, int *passed)
 {
     manifest *m = lab_manifest(ctx);
     lab_state *st = lab_state_get(ctx);
     ex_state *es = st ? state_ex(st, ex->id) : NULL;
     char *lesson_path = lab_path(ctx, ex->lesson);
     size_t len = 0;
-    char *lesson = lesson_path ? files_read(lesson_path, LESSON_MAX_BYTES,
-                                            &len)
-                               : NULL;
+    char *lesson =
+        lesson_path ? files_read(lesson_path, LESSON_MAX_BYTES, &len) : NULL;
     free(lesson_path);
     tui_exercise_model x;
     if (tui_exercise_init(&x, ex, m ? m->nexercises : 1, lesson, len,
@@ -267,9 +266,8 @@ static int exercise_loop(tui_term *t, lab_ctx *ctx,
         }
         tui_worker_stop(w);
     }
-    *passed = x.result && !x.result->error
-                  ? (x.result->ran && x.result->passed)
-                  : -1;
+    *passed =
+        x.result && !x.result->error ? (x.result->ran && x.result->passed) : -1;
     tui_exercise_free(&x);
     return out;
 }
@@ -334,7 +332,8 @@ int tui_home(lab_ctx *ctx, const tui_hooks *hooks)
     for (size_t i = 0; i < n; i++) {
         status[i] = status_of(st, m->exercises[i].id);
         /* One read per lesson: exercises of a lesson are adjacent. */
-        if (i > 0 && !strcmp(m->exercises[i].lesson, m->exercises[i - 1].lesson))
+        if (i > 0 &&
+            !strcmp(m->exercises[i].lesson, m->exercises[i - 1].lesson))
             titles[i] = titles[i - 1] ? strdup(titles[i - 1]) : NULL;
         else
             titles[i] = lesson_title(ctx, m->exercises[i].lesson);
@@ -343,8 +342,8 @@ int tui_home(lab_ctx *ctx, const tui_hooks *hooks)
     if (term_open(&t, ctx) != 0)
         goto out;
     tui_home_model h;
-    if (tui_home_init(&h, m, status, (const char *const *)titles,
-                      st->current, look_of(&t)) != 0) {
+    if (tui_home_init(&h, m, status, (const char *const *)titles, st->current,
+                      look_of(&t)) != 0) {
         tui_home_free(&h);
         term_close(&t);
         lab_error(NULL, "out of memory");
@@ -369,8 +368,8 @@ int tui_home(lab_ctx *ctx, const tui_hooks *hooks)
                 break;
         } else if (a == TUI_ACT_OPEN_LESSON) {
             char *path = lab_path(ctx, m->exercises[which].lesson);
-            int r = path ? lesson_loop(&t, path, m->exercises[which].lesson)
-                         : -1;
+            int r =
+                path ? lesson_loop(&t, path, m->exercises[which].lesson) : -1;
             free(path);
             if (r < 0) {
                 /* Say it on the screen; the error line waits in stderr. */

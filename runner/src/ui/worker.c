@@ -44,14 +44,14 @@ typedef struct sig {
 struct tui_worker {
     pthread_t thread;
     pthread_mutex_t mu;
-    int pipe[2];                /* events for the UI: it polls [0] */
-    int ctl[2];                 /* requests for the worker: it polls [0] */
+    int pipe[2]; /* events for the UI: it polls [0] */
+    int ctl[2];  /* requests for the worker: it polls [0] */
     tui_hooks hooks;
     const manifest_exercise *ex;
     char *path;
-    bool stop;                  /* the UI is leaving */
-    bool want_check;            /* the UI asked for a check */
-    tui_worker_event q[QCAP];   /* pending events, oldest first */
+    bool stop;                /* the UI is leaving */
+    bool want_check;          /* the UI asked for a check */
+    tui_worker_event q[QCAP]; /* pending events, oldest first */
     size_t qn;
 };
 
@@ -139,14 +139,13 @@ static void *worker_main(void *arg)
     const char *slash = strrchr(w->path, '/');
     const char *name = slash ? slash + 1 : w->path;
     if (!w->hooks.wait_change) {
-        char *dir = slash ? strndup(w->path, (size_t)(slash - w->path))
-                          : strdup(".");
+        char *dir =
+            slash ? strndup(w->path, (size_t)(slash - w->path)) : strdup(".");
         ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-        if (ino >= 0 && (!dir || inotify_add_watch(ino, *dir ? dir : "/",
-                                                   IN_CLOSE_WRITE |
-                                                       IN_MOVED_TO |
-                                                       IN_CREATE |
-                                                       IN_MODIFY) < 0)) {
+        if (ino >= 0 &&
+            (!dir || inotify_add_watch(ino, *dir ? dir : "/",
+                                       IN_CLOSE_WRITE | IN_MOVED_TO |
+                                           IN_CREATE | IN_MODIFY) < 0)) {
             close(ino);
             ino = -1; /* fall back to looking at the file now and then */
         }
