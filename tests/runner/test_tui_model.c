@@ -15,7 +15,9 @@
 
 #include <cmocka.h>
 
+#include "pipeline.h"
 #include "tui_model.h"
+#include "ui/ui.h"
 
 /* ---- a manifest in memory ------------------------------------------------ */
 
@@ -744,6 +746,60 @@ static void test_tui_model_trace_json(void **state)
     tui_result_free(NULL);
 }
 
+static void test_tui_model_from_pipeline(void **state)
+{
+    (void)state;
+    pipeline_check_result checks[2] = {
+        {.name = "ok_check", .points = 2, .hint = -1, .passed = true},
+        {.name = "bad_check",
+         .scenario = "two_bounce",
+         .points = 1,
+         .hint = 1,
+         .failing_seed = 2,
+         .message = "expected 5, got 4",
+         .crash = "crashed with SIGSEGV",
+         .where = "send_all.c:12"},
+    };
+    pipeline_result r = {.stage = PIPELINE_STAGE_VERDICT,
+                         .points = 2,
+                         .max_points = 3,
+                         .checks = checks,
+                         .nchecks = 2};
+    tui_result t;
+    assert_int_equal(tui_result_from_pipeline(&t, &r), 0);
+    assert_true(t.ran);
+    assert_false(t.passed);
+    assert_int_equal(t.nverdicts, 2);
+    assert_null(t.verdicts[0].message);
+    assert_int_equal(t.verdicts[0].hint, -1);
+    assert_string_equal(t.verdicts[1].message, "expected 5, got 4\n"
+                                               "crashed with SIGSEGV\n"
+                                               "where: send_all.c:12");
+    assert_int_equal(t.verdicts[1].seed, 2);
+    assert_string_equal(t.verdicts[1].scenario, "two_bounce");
+    tui_result_free(&t);
+
+    pipeline_msg msgs[1] = {{.stage = PIPELINE_STAGE_COMPILE,
+                             .severity = PIPELINE_ERROR,
+                             .file = "a.c",
+                             .line = 3,
+                             .col = 1,
+                             .text = "boom",
+                             .source = "x"}};
+    pipeline_result c = {.stage = PIPELINE_STAGE_COMPILE,
+                         .failed = true,
+                         .msgs = msgs,
+                         .nmsgs = 1,
+                         .max_points = 3};
+    assert_int_equal(tui_result_from_pipeline(&t, &c), 0);
+    assert_false(t.ran);
+    assert_string_equal(t.stage, "compile");
+    assert_int_equal(t.ndiags, 1);
+    assert_true(t.diags[0].error);
+    assert_string_equal(t.diags[0].text, "boom");
+    tui_result_free(&t);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -761,6 +817,7 @@ int main(void)
         cmocka_unit_test(test_tui_model_exercise_compile_error),
         cmocka_unit_test(test_tui_model_exercise_keys),
         cmocka_unit_test(test_tui_model_trace_json),
+        cmocka_unit_test(test_tui_model_from_pipeline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

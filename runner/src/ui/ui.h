@@ -43,6 +43,15 @@ typedef struct tui_hooks {
 } tui_hooks;
 
 /*
+ * Fills *out (freed with tui_result_free) from a check pipeline's result:
+ * the verdicts (with how a run crashed and where), or the messages of the
+ * stage that stopped it.  Returns 0, or -1 when memory runs out (*out is
+ * then empty).  r is only read.
+ */
+struct pipeline_result;
+int tui_result_from_pipeline(tui_result *out, const struct pipeline_result *r);
+
+/*
  * True when the full-screen UI can run: stdin and stdout are terminals,
  * not --plain or --json, and TERM names a terminal curses knows (not
  * "dumb").  The commands fall back to their plain output otherwise.
