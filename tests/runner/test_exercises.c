@@ -391,6 +391,9 @@ static const prediction STARTERS[] = {
     {"10-timeouts-and-cleanup/fetch_within",
      {"fast_fetch_returns_at_once", "slow_fetch_times_out", "timeout_has_cause",
       NULL}},
+    {"10-timeouts-and-cleanup/fetch_both",
+     {"no_leaks_when_b_fails", "no_leaks_after_bug", "no_leaks_on_cancel",
+      NULL}},
 };
 
 static const prediction *predicted(const char *id)
@@ -493,6 +496,15 @@ static const variant VARIANTS[] = {
     {"fetch_within_own_timeout.c",
      "10-timeouts-and-cleanup/fetch_within",
      {"timeout_has_cause", NULL}},
+    {"fetch_both_swallow.c",
+     "10-timeouts-and-cleanup/fetch_both",
+     {"b_error_returned", "bug_propagates", "cancel_propagates", NULL}},
+    {"fetch_both_partial.c",
+     "10-timeouts-and-cleanup/fetch_both",
+     {"b_error_returned", "bug_propagates", "cancel_propagates", NULL}},
+    {"fetch_both_concurrent.c",
+     "10-timeouts-and-cleanup/fetch_both",
+     {"joins_both_pages", "bug_propagates", "stops_when_a_fails", NULL}},
 };
 
 static void test_exercises_solutions_pass(void **state)
