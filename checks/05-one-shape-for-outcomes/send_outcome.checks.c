@@ -175,7 +175,7 @@ static void runs_concurrently(const checker_obs *o)
 
 static void no_leaks(const checker_obs *o)
 {
-    CHECK_NO_LEAKS(o, "send_batch and send_outcome_clear");
+    CHECK_NO_LEAKS(o, "send_batch");
 }
 
 /* ---- odd_receipts: receipts read "queued as ..."; cy bounces ----------- */
@@ -221,7 +221,7 @@ static void bug_propagates(const checker_obs *o)
 
 static void no_leaks_after_bug(const checker_obs *o)
 {
-    CHECK_NO_LEAKS(o, "send_batch and send_outcome_clear");
+    CHECK_NO_LEAKS(o, "send_batch");
 }
 
 /* ---- cancel: send_batch's task is cancelled at 30 ms -------------------- */
@@ -257,7 +257,7 @@ static void cancel_not_recorded(const checker_obs *o)
 
 static void no_leaks_after_cancel(const checker_obs *o)
 {
-    CHECK_NO_LEAKS(o, "send_batch and send_outcome_clear");
+    CHECK_NO_LEAKS(o, "send_batch");
 }
 
 /* ---- clear: outcomes built by the probe --------------------------------- */
