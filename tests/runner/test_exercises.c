@@ -400,6 +400,8 @@ static const prediction STARTERS[] = {
     {"10-timeouts-and-cleanup/fetch_both",
      {"no_leaks_when_b_fails", "no_leaks_after_bug", "no_leaks_on_cancel",
       NULL}},
+    {"11-retries-with-backoff/backoff_delay",
+     {"doubles_each_attempt", "stays_at_cap", "huge_attempts_capped", NULL}},
 };
 
 static const prediction *predicted(const char *id)
@@ -534,6 +536,15 @@ static const variant VARIANTS[] = {
     {"fetch_both_concurrent.c",
      "10-timeouts-and-cleanup/fetch_both",
      {"joins_both_pages", "bug_propagates", "stops_when_a_fails", NULL}},
+    {"backoff_delay_wraps.c",
+     "11-retries-with-backoff/backoff_delay",
+     {"huge_attempts_capped", NULL}},
+    {"backoff_delay_rand.c",
+     "11-retries-with-backoff/backoff_delay",
+     {"jitter_is_one_draw", "same_seed_same_delays", NULL}},
+    {"backoff_delay_no_jitter.c",
+     "11-retries-with-backoff/backoff_delay",
+     {"jitter_is_one_draw", NULL}},
 };
 
 static void test_exercises_solutions_pass(void **state)
