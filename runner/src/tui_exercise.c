@@ -509,8 +509,9 @@ static mdr_lines *build_checks(tui_exercise_model *x, int width)
                    TUI_INFO, 0);
         else if (!failing)
             b_wrap(&b,
-                   "Well done. Press q to go back; 'lab next' moves on to "
-                   "the next exercise.",
+                   x->can_next ? "Well done. Press n for the next exercise."
+                               : "Well done. Press q to go back; 'lab next' "
+                                 "moves on to the next exercise.",
                    TUI_OK, 0);
     }
     build_hints(x, &b);
@@ -1098,6 +1099,7 @@ static const tui__keyhelp ex_help[] = {
     {"Home End  g G", "top, end"},
     {"c", "check now (saving the file checks too)"},
     {"h", "reveal the next hint"},
+    {"n", "next exercise, once this one passes"},
     {"?", "this help"},
     {"q esc", "back"},
 };
@@ -1133,6 +1135,12 @@ tui_action tui_exercise_key(tui_exercise_model *x, int key)
     case TUI_K_BTAB:
     case TUI_K_LEFT:
         x->tab = (tui_tab)((x->tab + TUI_NTABS - 1) % TUI_NTABS);
+        return TUI_ACT_NONE;
+    case 'n':
+        if (x->can_next && x->result && x->result->ran && x->result->passed &&
+            !x->checking)
+            return TUI_ACT_NEXT;
+        tui_pager_key(&x->pagers[x->tab], key); /* next section */
         return TUI_ACT_NONE;
     case 'c':
         if (x->checking) {
@@ -1287,8 +1295,17 @@ void tui_exercise_draw(tui_exercise_model *x, tui_screen *s)
     char pct[16] = "";
     if (p->lines && (int)p->lines->n > height)
         snprintf(pct, sizeof pct, "%3d%%", tui_pager_percent(p));
-    tui__footer(s, look.utf8 ? ex_keys : ex_keys_ascii,
-                sizeof ex_keys / sizeof ex_keys[0], pct[0] ? pct : NULL);
+    if (x->can_next && r && r->ran && r->passed && !x->checking) {
+        static const tui__keyhelp next_keys[] = {
+            {"n", "next exercise"}, {"1-3", "view"}, {"c", "check"},
+            {"?", "help"},          {"q", "back"},
+        };
+        tui__footer(s, next_keys, sizeof next_keys / sizeof next_keys[0],
+                    pct[0] ? pct : NULL);
+    } else {
+        tui__footer(s, look.utf8 ? ex_keys : ex_keys_ascii,
+                    sizeof ex_keys / sizeof ex_keys[0], pct[0] ? pct : NULL);
+    }
     if (x->help)
         tui__help_box(s, "Keys: exercise", ex_help,
                       sizeof ex_help / sizeof ex_help[0], look);

@@ -5,6 +5,7 @@
  * paints and the tests read.  The exercise view is in tui_exercise.c.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -602,6 +603,17 @@ void tui_home_free(tui_home_model *h)
     memset(h, 0, sizeof *h);
 }
 
+void tui_home_note(tui_home_model *h, const char *fmt, ...)
+{
+    h->note[0] = '\0';
+    if (!fmt)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(h->note, sizeof h->note, fmt, ap);
+    va_end(ap);
+}
+
 void tui_home_set_status(tui_home_model *h, size_t i, ex_status st)
 {
     if (h->m && i < h->m->nexercises)
@@ -666,6 +678,7 @@ tui_action tui_home_key(tui_home_model *h, int key, size_t *ex)
         return TUI_ACT_NONE;
     if (key == TUI_K_CTRL_L)
         return TUI_ACT_REDRAW;
+    h->note[0] = '\0';
     if (h->help) {
         h->help = false;
         return TUI_ACT_NONE;
@@ -863,7 +876,9 @@ void tui_home_draw(tui_home_model *h, tui_screen *s)
                        look.utf8 ? "\u2193 more" : "v more", TUI_LABEL);
 
     int srow = s->rows - 2;
-    if (h->searching || h->query[0]) {
+    if (h->note[0] && !h->searching)
+        tui__put_clip(s, srow, 2, h->note, TUI_WARN, s->cols - 2, look);
+    else if (h->searching || h->query[0]) {
         int c = tui_put(s, srow, 2, "/", TUI_SEARCH | MDR_BOLD, 0);
         c = tui_put(s, srow, c + 1, h->query, TUI_SEARCH, s->cols - 30);
         if (h->searching)

@@ -125,6 +125,7 @@ typedef enum tui_action {
     TUI_ACT_CHECK,         /* exercise: run the checks now */
     TUI_ACT_HINT,          /* exercise: reveal the next hint */
     TUI_ACT_REDRAW,        /* repaint everything (Ctrl-L) */
+    TUI_ACT_NEXT,          /* exercise: it passes; go to the next one */
 } tui_action;
 
 /* Options every view shares. */
@@ -177,6 +178,7 @@ typedef struct tui_home_model {
     bool searching; /* typing a search */
     char query[64]; /* the filter ("" none) */
     bool help;      /* the help box is up */
+    char note[160]; /* a one-line message above the footer ("" none) */
     tui_look look;
 } tui_home_model;
 
@@ -190,6 +192,10 @@ int tui_home_init(tui_home_model *h, const manifest *m, const ex_status *status,
                   const char *const *titles, const char *current,
                   tui_look look);
 void tui_home_free(tui_home_model *h);
+/* Sets the line above the footer (NULL clears); it goes at the next
+ * key. */
+void tui_home_note(tui_home_model *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Updates exercise i's status (after the exercise view). */
 void tui_home_set_status(tui_home_model *h, size_t i, ex_status st);
 /* Handles a key.  For OPEN_EXERCISE and OPEN_LESSON, *ex gets the
@@ -353,6 +359,7 @@ typedef struct tui_exercise_model {
     int hint_line;         /* line of the newest hint in the Checks tab */
     bool scroll_to_hint;   /* show it at the next draw */
     bool help;
+    bool can_next; /* n opens the next exercise once this passes */
     tui_look look;
 } tui_exercise_model;
 

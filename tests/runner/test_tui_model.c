@@ -258,6 +258,14 @@ static void test_tui_model_home_keys(void **state)
     assert_false(h.help);
     assert_int_equal(tui_home_key(&h, TUI_K_CTRL_L, &ex), TUI_ACT_REDRAW);
     assert_int_equal(tui_home_key(&h, 'q', &ex), TUI_ACT_QUIT);
+    tui_home_note(&h, "Cannot read %s.", "x.md");
+    tui_screen *s = screen80();
+    tui_home_draw(&h, s);
+    assert_int_equal(row_of(s, "Cannot read x.md."), 22);
+    tui_home_key(&h, 'j', &ex); /* a key clears it */
+    tui_home_draw(&h, s);
+    assert_int_equal(row_of(s, "Cannot read"), -1);
+    tui_screen_free(s);
     tui_home_set_status(&h, 2, EX_DONE);
     assert_int_equal(h.status[2], EX_DONE);
     tui_home_free(&h);
@@ -704,6 +712,15 @@ static void test_tui_model_exercise_keys(void **state)
     assert_int_equal(tui_exercise_key(&x, 'q'), TUI_ACT_BACK);
     assert_int_equal(tui_exercise_key(&x, TUI_K_ESC), TUI_ACT_BACK);
     assert_int_equal(tui_exercise_key(&x, TUI_K_CTRL_C), TUI_ACT_QUIT);
+    /* n goes on to the next exercise only once this one passes. */
+    x.can_next = true;
+    assert_int_equal(tui_exercise_key(&x, 'n'), TUI_ACT_NONE);
+    tui_result ok = {.ran = true, .passed = true, .points = 1, .max_points = 1};
+    tui_exercise_set_result(&x, &ok);
+    assert_int_equal(tui_exercise_key(&x, 'n'), TUI_ACT_NEXT);
+    tui_exercise_draw(&x, s);
+    assert_true(screen_has(s, "Press n for the next exercise."));
+    assert_true(screen_has(s, "n next exercise"));
     tui_exercise_note(&x, "note %d", 7);
     tui_exercise_draw(&x, s);
     assert_true(screen_has(s, "note 7"));

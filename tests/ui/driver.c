@@ -119,6 +119,20 @@ static int fake_check(void *ud, const manifest_exercise *ex, tui_result *out)
     return 0;
 }
 
+/* The exercise after ex becomes the current one, as `lab next` does. */
+static const manifest_exercise *fake_next(void *ud, const manifest_exercise *ex)
+{
+    lab_ctx *ctx = ud;
+    manifest *m = lab_manifest(ctx);
+    lab_state *st = lab_state_get(ctx);
+    if (!m || !st || ex->index + 1 >= m->nexercises)
+        return NULL;
+    const manifest_exercise *next = &m->exercises[ex->index + 1];
+    state_set_current(st, next->id);
+    lab_state_save(ctx);
+    return next;
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
@@ -134,7 +148,8 @@ int main(int argc, char **argv)
     ctx.color = !(no_color && *no_color);
     const char *codeset = nl_langinfo(CODESET);
     ctx.utf8 = codeset && !strcmp(codeset, "UTF-8");
-    tui_hooks hooks = {.run_check = fake_check, .ud = &ctx};
+    tui_hooks hooks = {
+        .run_check = fake_check, .next_exercise = fake_next, .ud = &ctx};
     if (!ctx.root || !tui_available(&ctx)) {
         fputs("tui_driver: needs a terminal and a root\n", stderr);
         return LAB_EXIT_INTERNAL;

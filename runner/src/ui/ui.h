@@ -39,7 +39,15 @@ typedef struct tui_hooks {
      * editors that save by renaming).
      */
     int (*wait_change)(void *ud, const manifest_exercise *ex, int timeout_ms);
-    void *ud; /* passed to both */
+    /*
+     * Optional: once ex passes, the learner may press n; this makes the
+     * exercise after ex the current one (as `lab next` does) and returns
+     * it, or NULL when ex was the last.  Called on the UI thread while no
+     * check runs.  When NULL, n is not offered.
+     */
+    const manifest_exercise *(*next_exercise)(void *ud,
+                                              const manifest_exercise *ex);
+    void *ud; /* passed to all three */
 } tui_hooks;
 
 /*

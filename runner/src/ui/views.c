@@ -162,10 +162,11 @@ static void take_result(tui_term *t, tui_exercise_model *x,
     tui_exercise_note(x, NULL);
 }
 
-/* Returns 0 (back) or 1 (quit everything); *passed gets the last
- * check's verdict (-1: none ran). */
+/* Returns 0 (back), 1 (quit everything) or 2 (go on to *next); *passed
+ * gets the last check's verdict (-1: none ran). */
 static int exercise_loop(tui_term *t, lab_ctx *ctx, const manifest_exercise *ex,
-                         const tui_hooks *hooks, int *passed)
+                         const tui_hooks *hooks, int *passed,
+                         const manifest_exercise **next)
 {
     manifest *m = lab_manifest(ctx);
     lab_state *st = lab_state_get(ctx);
@@ -189,6 +190,8 @@ static int exercise_loop(tui_term *t, lab_ctx *ctx, const manifest_exercise *ex,
     tui_worker *w = file ? tui_worker_start(hooks, ex, file) : NULL;
     free(file);
     x.watching = w != NULL;
+    x.can_next = hooks && hooks->next_exercise;
+    *next = NULL;
     bool recheck = false, hint_later = false;
     if (w) {
         tui_worker_check(w); /* what the learner sees first: the verdict */
@@ -240,7 +243,15 @@ static int exercise_loop(tui_term *t, lab_ctx *ctx, const manifest_exercise *ex,
             out = 1;
             break;
         }
-        if (a == TUI_ACT_REDRAW) {
+        if (a == TUI_ACT_NEXT) {
+            /* No check runs (the model offers n only then). */
+            *next = hooks->next_exercise(hooks->ud, ex);
+            if (*next) {
+                out = 2;
+                break;
+            }
+            tui_exercise_note(&x, "That was the last exercise. Well done!");
+        } else if (a == TUI_ACT_REDRAW) {
             t->force = true;
         } else if (a == TUI_ACT_CHECK) {
             if (w) {
@@ -279,7 +290,9 @@ int tui_exercise(lab_ctx *ctx, const manifest_exercise *ex,
     if (!ex || term_open(&t, ctx) != 0)
         return LAB_EXIT_INTERNAL;
     int passed;
-    exercise_loop(&t, ctx, ex, hooks, &passed);
+    const manifest_exercise *next;
+    while (exercise_loop(&t, ctx, ex, hooks, &passed, &next) == 2)
+        ex = next;
     term_close(&t);
     return passed == 0 ? LAB_EXIT_FAILED : LAB_EXIT_OK;
 }
@@ -360,20 +373,29 @@ int tui_home(lab_ctx *ctx, const tui_hooks *hooks)
         if (a == TUI_ACT_REDRAW)
             t.force = true;
         if (a == TUI_ACT_OPEN_EXERCISE) {
-            const manifest_exercise *ex = &m->exercises[which];
-            int passed;
-            int quit = exercise_loop(&t, ctx, ex, hooks, &passed);
-            tui_home_set_status(&h, which, status_of(ctx->st, ex->id));
-            if (quit)
+            const manifest_exercise *ex = &m->exercises[which], *next;
+            int passed, r;
+            while ((r = exercise_loop(&t, ctx, ex, hooks, &passed, &next)) ==
+                   2) {
+                tui_home_set_status(&h, ex->index, status_of(ctx->st, ex->id));
+                ex = next;
+            }
+            tui_home_set_status(&h, ex->index, status_of(ctx->st, ex->id));
+            h.current = SIZE_MAX; /* the command layer may have moved it */
+            for (size_t i = 0; ctx->st->current && i < n; i++)
+                if (!strcmp(m->exercises[i].id, ctx->st->current))
+                    h.current = i;
+            if (r == 1)
                 break;
         } else if (a == TUI_ACT_OPEN_LESSON) {
             char *path = lab_path(ctx, m->exercises[which].lesson);
             int r =
                 path ? lesson_loop(&t, path, m->exercises[which].lesson) : -1;
             free(path);
-            if (r < 0) {
-                /* Say it on the screen; the error line waits in stderr. */
+            if (r < 0) { /* say it here; the error line waits in stderr */
                 free(term_take_stderr(&t));
+                tui_home_note(&h, "Cannot read %s.",
+                              m->exercises[which].lesson);
             }
             if (r == 1)
                 break;
