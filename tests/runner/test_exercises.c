@@ -408,6 +408,10 @@ static const prediction STARTERS[] = {
       NULL}},
     {"11-retries-with-backoff/backoff_delay",
      {"doubles_each_attempt", "stays_at_cap", "huge_attempts_capped", NULL}},
+    {"11-retries-with-backoff/send_with_retry",
+     {"backs_off", "jitter_from_seed", "bounce_not_retried", "bug_not_retried",
+      "gives_up_after_max", "last_error_kept", "backoff_capped",
+      "stops_when_cancelled_waiting", "stops_when_cancelled_sending", NULL}},
 };
 
 static const prediction *predicted(const char *id)
@@ -572,6 +576,15 @@ static const variant VARIANTS[] = {
     {"backoff_delay_no_jitter.c",
      "11-retries-with-backoff/backoff_delay",
      {"jitter_is_one_draw", NULL}},
+    {"send_with_retry_sleep_dropped.c",
+     "11-retries-with-backoff/send_with_retry",
+     {"stops_when_cancelled_waiting", NULL}},
+    {"send_with_retry_all_but_bounce.c",
+     "11-retries-with-backoff/send_with_retry",
+     {"bug_not_retried", "stops_when_cancelled_sending", NULL}},
+    {"send_with_retry_first_error.c",
+     "11-retries-with-backoff/send_with_retry",
+     {"last_error_kept", NULL}},
 };
 
 static void test_exercises_solutions_pass(void **state)
