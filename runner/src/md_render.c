@@ -1132,7 +1132,7 @@ static mdr_line *begin_line(layout *L, const block *b, int mode, int *pw)
         if (mode == 2 && !shares(L->prev, f))
             break;
         if (f->kind == F_QUOTE) {
-            if (mdr_line_puts(l, ascii ? "| " : "\u2502 ", MDR_QUOTE, 0))
+            if (mdr_line_puts(l, ascii ? "| " : "\u2502 ", MDR_RULE, 0))
                 return NULL;
             w += 2;
             continue;
@@ -1183,7 +1183,7 @@ static mdr_style restyle(const block *b, mdr_style st)
         return (mdr_style)((st & ~MDR_ROLE_MASK) | role | MDR_BOLD);
     }
     if (in_quote(b))
-        return (mdr_style)((st & ~MDR_ROLE_MASK) | MDR_QUOTE);
+        return (mdr_style)((st & ~MDR_ROLE_MASK) | MDR_QUOTE | MDR_ITALIC);
     return st;
 }
 

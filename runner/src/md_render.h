@@ -31,7 +31,7 @@ enum mdr_role {
     MDR_H3,       /* a subsection (and H4-H6) */
     MDR_CODE,     /* inline code */
     MDR_LINK,     /* link text */
-    MDR_QUOTE,    /* block quote text and its bar */
+    MDR_QUOTE,    /* block quote text (its bar is MDR_RULE) */
     MDR_MARK,     /* list bullets and numbers */
     MDR_RULE,     /* thematic breaks, heading rules, continuation marks */
     MDR_FENCE,    /* code block text with no finer colour */

@@ -176,6 +176,8 @@ static void test_md_render_quote(void **state)
     for (size_t i = 0; i < ls->n; i++)
         assert_memory_equal(line_text(ls, i), "\u2502", 3);
     assert_int_equal(MDR_ROLE(style_of(ls, 0, "quote")), MDR_QUOTE);
+    assert_true(style_of(ls, 0, "quote") & MDR_ITALIC);
+    assert_int_equal(MDR_ROLE(style_of(ls, 0, "\u2502")), MDR_RULE);
     assert_string_equal(line_text(ls, ls->n - 1), "\u2502 Second paragraph.");
     mdr_lines_free(ls);
 }

@@ -59,7 +59,7 @@ static const struct {
     {MDR_H3, {-1, -1, A_BOLD, A_BOLD}},
     {MDR_CODE, {COLOR_YELLOW, -1, 0, A_BOLD}},
     {MDR_LINK, {COLOR_CYAN, -1, A_UNDERLINE, A_UNDERLINE}},
-    {MDR_QUOTE, {DIM, -1, 0, A_DIM}},
+    {MDR_QUOTE, {-1, -1, 0, 0}}, /* italic where the terminal has it */
     {MDR_MARK, {COLOR_CYAN, -1, 0, A_BOLD}},
     {MDR_RULE, {DIM, -1, 0, A_DIM}},
     {MDR_FENCE, {-1, -1, 0, 0}},

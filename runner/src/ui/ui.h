@@ -9,6 +9,29 @@
  * to stderr while the UI is up (a check's "lab: error: ..." lines) is
  * held back and shown inside the UI, then replayed on the real stderr
  * when the UI ends.
+ *
+ * Wiring, from the command layer (a sketch; check_run.h has the rest):
+ *
+ *   static int ui_check(void *ud, const manifest_exercise *ex,
+ *                       tui_result *out)
+ *   {
+ *       lab_ctx *ctx = ud;
+ *       check_flags f = {0};
+ *       pipeline_result r;
+ *       char *file = lab_path(ctx, ex->file);
+ *       int rc = file ? check_run(ctx, &f, ex, file, &r) : -1;
+ *       if (rc == 0) {
+ *           check_record(ctx, ex, &r);        // never check_print: stdout
+ *           tui_result_from_pipeline(out, &r); // is the screen
+ *       }
+ *       if (file)
+ *           pipeline_result_free(&r);
+ *       free(file);
+ *       return rc == 0 ? 0 : -1;              // stderr becomes the message
+ *   }
+ *   tui_hooks h = {.run_check = ui_check, .next_exercise = ..., .ud = ctx};
+ *   if (tui_available(ctx))
+ *       return tui_exercise(ctx, ex, &h);     // lab next
  */
 #ifndef LAB_UI_H
 #define LAB_UI_H
