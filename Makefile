@@ -271,7 +271,7 @@ test-asan:
 test-valgrind: $(CORE_TESTS)
 	$(Q)sh tests/run --label valgrind --valgrind $(CORE_TESTS)
 
-bench: $(LIBTG) $(BENCHES)
+bench: $(LIBTG) $(BENCHES) $(LAB) $(JAIL) checks
 	$(Q)for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 
 # ---- set-up --------------------------------------------------------------

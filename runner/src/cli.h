@@ -94,5 +94,6 @@ extern const lab_command lab_files_commands[];  /* reset, solution */
 extern const lab_command lab_check_commands[];  /* check, submit, next */
 extern const lab_command lab_watch_commands[];  /* watch */
 extern const lab_command lab_dev_commands[];    /* dev */
+extern const lab_command lab_grade_commands[];  /* grade, gradebook, pack */
 
 #endif /* LAB_CLI_H */

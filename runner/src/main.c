@@ -16,7 +16,8 @@
 
 static const lab_command *const tables[] = {
     lab_check_commands, lab_info_commands, lab_files_commands,
-    lab_watch_commands, lab_dev_commands,  NULL,
+    lab_watch_commands, lab_dev_commands,  lab_grade_commands,
+    NULL,
 };
 
 static const lab_command *find_command(const char *name)
