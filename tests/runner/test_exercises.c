@@ -421,6 +421,8 @@ static const prediction STARTERS[] = {
      {"backs_off", "jitter_from_seed", "bounce_not_retried", "bug_not_retried",
       "gives_up_after_max", "last_error_kept", "backoff_capped",
       "stops_when_cancelled_waiting", "stops_when_cancelled_sending", NULL}},
+    {"12-bounded-concurrency/send_limited",
+     {"no_deadlock", "every_address_sent", "slots_kept_busy", NULL}},
 };
 
 static const prediction *predicted(const char *id)
@@ -627,6 +629,15 @@ static const variant VARIANTS[] = {
     {"send_with_retry_first_error.c",
      "11-retries-with-backoff/send_with_retry",
      {"last_error_kept", NULL}},
+    {"send_limited_unbounded.c",
+     "12-bounded-concurrency/send_limited",
+     {"never_above_limit", "slots_kept_busy", "cancel_propagates", NULL}},
+    {"send_limited_batches.c",
+     "12-bounded-concurrency/send_limited",
+     {"slots_kept_busy", NULL}},
+    {"send_limited_catch_all.c",
+     "12-bounded-concurrency/send_limited",
+     {"bug_propagates", "cancel_propagates", NULL}},
 };
 
 static void test_exercises_solutions_pass(void **state)
