@@ -103,7 +103,8 @@ static void hash_dir(pipeline__sha256 *h, const char *dir, const char *suffix)
             n++;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         char p[PATH_MAX * 2];
         (void)pipeline__fmt(p, sizeof p, "%s/%s", dir, names[i]);
