@@ -63,7 +63,7 @@ static void draw(grade_progress *p, const char *last)
         snprintf(eta, sizeof eta, "0s");
     double per_min = el ? p->done * 60000.0 / (double)el : 0;
     char right[160];
-    snprintf(right, sizeof right, " %zu/%zu %3zu%% %.0f/min ETA %s ",
+    snprintf(right, sizeof right, "  %zu/%zu %3zu%%  %.0f jobs/min  ETA %s ",
              p->done, p->total, p->total ? p->done * 100 / p->total : 100,
              per_min, eta);
     int barw = p->width / 3;
