@@ -608,7 +608,7 @@ const lab_command lab_grade_commands[] = {
      "  --jobs N, -j N        checks at once (default: the number of CPUs)\n"
      "  --gradebook FILE      the gradebook (default: gradebook.db)\n"
      "  --checks DIR          add the hidden checks in DIR: <id>.checks.c,\n"
-     "                        <id>.probe.c and checks.json (see docs/grading.md)\n"
+     "                        <id>.probe.c and checks.json (docs/instructors.md)\n"
      "  --shard K/N           grade slice K of N of the students (a stable\n"
      "                        split by name); join with `lab gradebook merge`\n"
      "  --thorough            seeds 1..10 instead of 1..3\n"

@@ -145,7 +145,7 @@ static json_t *gradescope_one(const gradebook_class *c, size_t s)
         size_t hidden = 0;
         for (size_t k = 0; k < cell->nchecks; k++) {
             const gradebook_check *ck = &cell->checks[k];
-            char name[600], number[32];
+            char name[600], number[48];
             if (ck->visible)
                 snprintf(name, sizeof name, "%s: %s", x->id, ck->name);
             else
