@@ -59,10 +59,8 @@ size_t mdr_utf8_next(const char *s, size_t len, size_t i, uint32_t *cp)
 
 int mdr_cp_width(uint32_t cp)
 {
-    if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0))
-        return 0;
-    if (cp < 0x7f)
-        return 1;
+    if (cp < 0x7f || (cp >= 0x7f && cp < 0xa0))
+        return 1; /* control characters are shown as a space */
     int w = wcwidth((wchar_t)cp);
     if (w >= 0)
         return w;
@@ -1116,7 +1114,9 @@ static bool shares(const block *prev, const frame *f)
 
 /* Starts a line of block b: indent, then one prefix per container.  mode
  * 0: the block's first line (markers shown), 1: a continuation, 2: a gap
- * line before b (only containers shared with the previous block). */
+ * line before b (only containers shared with the previous block).
+ * Containers nested so deep that fewer than 10 columns would be left for
+ * the text add no more indentation: a line never exceeds its width. */
 static mdr_line *begin_line(layout *L, const block *b, int mode, int *pw)
 {
     mdr_line *l = mdr_lines_add(L->out);
@@ -1125,11 +1125,20 @@ static mdr_line *begin_line(layout *L, const block *b, int mode, int *pw)
     l->block = L->bi;
     bool ascii = L->flags & (MDR_ASCII | MDR_PLAIN);
     int w = L->o->indent;
+    int maxpw =
+        b->kind == B_CODE
+            ? (L->o->code_width > 0 ? L->o->code_width : L->o->width) - 4 - 10
+            : L->o->width - 10;
     if (add_spaces(l, L->o->indent, MDR_TEXT))
         return NULL;
     for (size_t i = 0; i < b->nframes; i++) {
         const frame *f = &b->frames[i];
         if (mode == 2 && !shares(L->prev, f))
+            break;
+        int fw = f->kind == F_QUOTE ? 2
+                                    : L->doc->lists[f->list].lead +
+                                          marker_width(&L->doc->lists[f->list]);
+        if (w + fw > maxpw)
             break;
         if (f->kind == F_QUOTE) {
             if (mdr_line_puts(l, ascii ? "| " : "\u2502 ", MDR_RULE, 0))

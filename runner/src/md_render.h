@@ -107,8 +107,9 @@ typedef struct mdr_layout_opts {
 
 /*
  * Lays d out at o's widths.  Long words are broken, code lines too long
- * for code_width continue on the next line after a mark.  Returns lines
- * the caller frees with mdr_lines_free, or NULL when memory runs out.
+ * for code_width continue on the next line after a mark; no line is wider
+ * than its width when that is at least 16.  Returns lines the caller
+ * frees with mdr_lines_free, or NULL when memory runs out.
  */
 mdr_lines *mdr_layout(const mdr_doc *d, const mdr_layout_opts *o);
 
@@ -147,7 +148,8 @@ char *mdr_lines_text(const mdr_lines *ls);
 
 /* Display columns of len bytes of UTF-8 (invalid bytes count 1). */
 int mdr_width(const char *s, size_t len);
-/* Display columns of one code point: 0, 1 or 2. */
+/* Display columns of one code point: 0, 1 or 2 (a control character
+ * counts 1: it is shown as a space). */
 int mdr_cp_width(uint32_t cp);
 /* Decodes the code point at s[i] (U+FFFD for an invalid byte) and
  * returns the index after it. */

@@ -655,8 +655,9 @@ static void build_lanes(tui_exercise_model *x, builder *b, const timeline *tl)
         task_label(tl, t->id, label, sizeof label);
         b_fixed(b, l, label, nw, t->id == 1 ? (mdr_style)MDR_BOLD : MDR_TEXT);
         b_spaces(b, l, 2);
-        int c0 = tl->tmax ? (int)(t->t0 * (uint64_t)(bw - 1) / tl->tmax) : 0;
-        int c1 = tl->tmax ? (int)(t->t1 * (uint64_t)(bw - 1) / tl->tmax) : 0;
+        /* (in double: a time near 2^64 must not wrap) */
+        int c0 = tl->tmax ? (int)((double)t->t0 * (bw - 1) / tl->tmax) : 0;
+        int c1 = tl->tmax ? (int)((double)t->t1 * (bw - 1) / tl->tmax) : 0;
         const char *end_mark = u ? "\u2026" : ".";
         const char *out = "still running";
         mdr_style est = TUI_LABEL;

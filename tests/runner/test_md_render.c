@@ -383,6 +383,70 @@ static void test_md_render_wrap_helper(void **state)
     mdr_lines_free(ls);
 }
 
+/* Random Markdown-ish input (a fixed seed): it never crashes, and every
+ * line fits and is clean. */
+static void test_md_render_random_input(void **state)
+{
+    (void)state;
+    static const char *const atoms[] = {
+        "# ",
+        "## ",
+        "- ",
+        "1. ",
+        "> ",
+        "```c\n",
+        "```\n",
+        "`",
+        "**",
+        "*",
+        "_",
+        "\n",
+        "\n\n",
+        "    ",
+        "\t",
+        "word ",
+        "\u2192",
+        "\u65e5",
+        "&amp;",
+        "<b>",
+        "[x](y)",
+        "|a|b|\n|-|-|\n",
+        "\x1b",
+        "\xff",
+        "int x = 1; /* c */",
+        "\"str\"",
+        "---\n",
+        "\\\n",
+    };
+    unsigned long long rng = 42;
+    char buf[2048];
+    for (int round = 0; round < 400; round++) {
+        size_t n = 0;
+        int k = (int)(rng % 60);
+        for (int i = 0; i < k; i++) {
+            rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+            const char *a = atoms[(rng >> 33) % (sizeof atoms / sizeof *atoms)];
+            size_t l = strlen(a);
+            if (n + l >= sizeof buf)
+                break;
+            memcpy(buf + n, a, l);
+            n += l;
+        }
+        rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+        int w = 10 + (int)((rng >> 40) % 90);
+        for (unsigned fl = 0; fl <= MDR_ASCII; fl += MDR_ASCII) {
+            mdr_layout_opts o = {.width = w, .code_width = w + 4, .flags = fl};
+            mdr_lines *ls = mdr_render(buf, n, &o);
+            assert_non_null(ls);
+            assert_fits(ls, w + 4);
+            mdr_lines_free(ls);
+        }
+        char *p = mdr_render_plain(buf, n, w, 0);
+        assert_non_null(p);
+        free(p);
+    }
+}
+
 /* Every lesson, at widths from 20 to 120, UTF-8 and ASCII: no line is
  * wider than it may be. */
 static void test_md_render_lessons_fit(void **state)
@@ -450,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_md_render_plain_text),
         cmocka_unit_test(test_md_render_relayout_keeps_blocks),
         cmocka_unit_test(test_md_render_wrap_helper),
+        cmocka_unit_test(test_md_render_random_input),
         cmocka_unit_test(test_md_render_lessons_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
