@@ -83,9 +83,12 @@ static void raised_released_once(const checker_obs *o)
           "(it releases it for you), so a tg_error_unref(raised) after it "
           "frees the error under your caller's feet.");
     CHECK(o, !obs_bool(o, "raised_kept"),
-          "raised was never released. tally_failures takes raised: hand "
-          "it to tg_except (which takes it in turn), or release it "
-          "yourself on every path that does not return it.");
+          "raised (or a part of it) was still alive after the caller had "
+          "released what tally_failures returned. tally_failures takes "
+          "raised: hand it to tg_except (which takes it in turn), or "
+          "release it yourself on every path that does not return it; "
+          "and take no tg_error_ref of a handler's matched that nobody "
+          "releases.");
     CHECK_NO_LEAKS(o, "tally_failures");
 }
 
