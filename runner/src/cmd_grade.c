@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include "gradebook.h"
 #include "pipeline.h"
 #include "sandbox.h"
+#include "tg.h"
 
 #define DEFAULT_GRADEBOOK "gradebook.db"
 
@@ -179,6 +181,92 @@ static void on_done(pipeline_job *j, void *ud)
     pipeline_result_free(&j->result);
 }
 
+/* ---- the batch, interruptible ---------------------------------------------- */
+
+/* Ctrl-C or a TERM while grading: cancel the batch (its processes are
+ * killed, its work directories removed), keep what is recorded. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
+
+typedef struct batch_call {
+    const pipeline_opts *po;
+    pipeline_job *jobs;
+    size_t n;
+    grade_run *g;
+    tg_task *task; /* the batch's task, for the watcher to cancel */
+    bool done;
+    int rc;
+    char why[2048];
+} batch_call;
+
+static tg_result batch_task(void *arg)
+{
+    batch_call *b = arg;
+    b->rc = pipeline_check_batch(b->po, b->jobs, b->n, on_done, b->g, b->why,
+                                 sizeof b->why);
+    b->done = true;
+    return tg_return(NULL);
+}
+
+/* Polls the signal flag: a handler may not touch the loop itself. */
+static tg_result watch_task(void *arg)
+{
+    batch_call *b = arg;
+    while (!b->done && !interrupted) {
+        tg_error *e = tg_sleep(100);
+        if (e) {
+            tg_error_unref(e);
+            break;
+        }
+    }
+    if (interrupted && !b->done)
+        tg_task_cancel(b->task);
+    return tg_return(NULL);
+}
+
+static tg_result batch_main(void *arg)
+{
+    batch_call *b = arg;
+    tg_group *grp = tg_group_new();
+    if (!grp)
+        return tg_raise(tg_error_new(&TG_RuntimeError, "out of memory"));
+    b->task = tg_spawn(grp, batch_task, b);
+    if (b->task)
+        tg_spawn(grp, watch_task, b);
+    tg_error *e = tg_group_wait(grp);
+    tg_group_free(grp);
+    return e ? tg_raise(e) : tg_return(NULL);
+}
+
+/* Runs the batch in a task group beside a watcher for SIGINT/SIGTERM.
+ * Returns the batch's answer, or PIPELINE_CANCELLED when interrupted. */
+static int run_batch(const pipeline_opts *po, pipeline_job *jobs, size_t n,
+                     grade_run *g, char *why, size_t whylen)
+{
+    batch_call b = {.po = po, .jobs = jobs, .n = n, .g = g};
+    struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
+    sigemptyset(&sa.sa_mask);
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    /* Pipeline tasks parse JSON and keep path buffers: 1 MiB stacks. */
+    tg_options to = {.stack_size = 1u << 20};
+    tg_result r = tg_run(batch_main, &b, &to);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (r.error) {
+        snprintf(why, whylen, "lab: error: %s", tg_error_message(r.error));
+        tg_error_unref(r.error);
+        return -1;
+    }
+    snprintf(why, whylen, "%s", b.why);
+    return interrupted ? PIPELINE_CANCELLED : b.rc;
+}
+
 /* Refuses to grade without a sandbox, unless told. */
 static int sandbox_ready(const grade_opts *o)
 {
@@ -320,9 +408,15 @@ static int cmd_grade(lab_ctx *ctx, int argc, char **argv)
     po.repro_prefix = "lab check ID";
     grade_progress_start(&g.progress, stdout, ctx->tty && !ctx->plain,
                          ctx->color, njobs, skipped);
-    int brc = pipeline_check_batch(&po, jobs, njobs, on_done, &g, why,
-                                   sizeof why);
+    int brc = run_batch(&po, jobs, njobs, &g, why, sizeof why);
     grade_progress_end(&g.progress);
+    if (brc == PIPELINE_CANCELLED) {
+        fprintf(stderr, "lab: interrupted: what was graded is in %s; run the "
+                        "same command again to finish\n",
+                book);
+        rc = 128 + (interrupted ? (int)interrupted : SIGINT);
+        goto out;
+    }
     if (brc != 0) {
         fprintf(stderr, "%s\n", why[0] ? why : "lab: error: grading failed");
         goto out;

@@ -287,9 +287,9 @@ static void test_grade_rerun_skips_unchanged(void **state)
     gradebook_class_free(c);
 }
 
-/* Grades the class in a child that is killed with SIGKILL once it has
- * finished `after` jobs. */
-static void grade_and_kill(const char *book, int after)
+/* Grades the class in a child that gets signal sig once it has finished
+ * `after` jobs; returns its wait status. */
+static int grade_and_signal(const char *book, int after, int sig)
 {
     int fds[2];
     assert_int_equal(pipe(fds), 0);
@@ -315,14 +315,15 @@ static void grade_and_kill(const char *book, int after)
     while (fgets(line, sizeof line, f)) {
         fputs(line, stdout);
         if (line[0] == '[' && ++seen == after) {
-            kill(pid, SIGKILL);
-            break;
+            kill(pid, sig);
+            if (sig == SIGKILL)
+                break;
         }
     }
     int st;
     waitpid(pid, &st, 0);
     fclose(f);
-    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    return st;
 }
 
 static size_t count_lines(const char *dump, const char *prefix)
@@ -339,7 +340,8 @@ static void test_grade_kill9_then_rerun_equals_one_run(void **state)
 {
     (void)state;
     const char *book = gt_path("killed.db");
-    grade_and_kill(book, 3);
+    int st = grade_and_signal(book, 3, SIGKILL);
+    assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
     char *half = gt_dump(book);
     assert_non_null(half);
     size_t done = count_lines(half, "run|"), all = count_lines(ref_dump,
@@ -353,6 +355,21 @@ static void test_grade_kill9_then_rerun_equals_one_run(void **state)
     assert_string_equal(dump, ref_dump);
     free(dump);
     gt_sh("rm -rf '%s'/*", gt.tmp);
+}
+
+static void test_grade_ctrl_c_cleans_up_and_resumes(void **state)
+{
+    (void)state;
+    const char *book = gt_path("interrupted.db");
+    int st = grade_and_signal(book, 2, SIGINT);
+    /* It stopped at once, said so with 128 + SIGINT, and left nothing. */
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 128 + SIGINT);
+    assert_true(gt_tmp_empty());
+    assert_int_equal(grade_class(book, NULL, NULL), LAB_EXIT_OK);
+    char *dump = gt_dump(book);
+    assert_string_equal(dump, ref_dump);
+    free(dump);
 }
 
 /* ---- scale-out ----------------------------------------------------------- */
@@ -826,6 +843,7 @@ int main(void)
         cmocka_unit_test(test_grade_hostile_leaves_others_alone),
         cmocka_unit_test(test_grade_rerun_skips_unchanged),
         cmocka_unit_test(test_grade_kill9_then_rerun_equals_one_run),
+        cmocka_unit_test(test_grade_ctrl_c_cleans_up_and_resumes),
         cmocka_unit_test(test_grade_four_shards_merged_equal_one_run),
         cmocka_unit_test(test_grade_hidden_checks),
         cmocka_unit_test(test_grade_export_csv),
