@@ -428,6 +428,9 @@ static const prediction STARTERS[] = {
       "stops_when_cancelled_waiting", "stops_when_cancelled_sending", NULL}},
     {"12-bounded-concurrency/send_limited",
      {"no_deadlock", "every_address_sent", "slots_kept_busy", NULL}},
+    {"12-bounded-concurrency/fetch_pool",
+     {"finishes_with_slowest", "slots_kept_busy", "fetches_start_in_order",
+      NULL}},
 };
 
 static const prediction *predicted(const char *id)
@@ -662,6 +665,15 @@ static const variant VARIANTS[] = {
     {"send_limited_catch_all.c",
      "12-bounded-concurrency/send_limited",
      {"bug_propagates", "cancel_propagates", NULL}},
+    {"fetch_pool_unbounded.c",
+     "12-bounded-concurrency/fetch_pool",
+     {"never_above_limit", "slots_kept_busy", "fetches_start_in_order",
+      NULL}},
+    {"fetch_pool_release_early.c",
+     "12-bounded-concurrency/fetch_pool",
+     {"never_above_limit", "slots_kept_busy", "fetches_start_in_order",
+      NULL}},
+    {"fetch_pool_workers.c", "12-bounded-concurrency/fetch_pool", {NULL}},
 };
 
 static void test_exercises_solutions_pass(void **state)
