@@ -440,6 +440,11 @@ static const prediction STARTERS[] = {
     {"12-bounded-concurrency/fetch_pool",
      {"finishes_with_slowest", "slots_kept_busy", "fetches_start_in_order",
       NULL}},
+    {"13-capstone-batch-mailer/mail_batch",
+     {"one_outcome_each", "never_above_limit", "transient_retried",
+      "gives_up_after_max", "hung_attempt_times_out", "returns_null",
+      "slot_freed_during_backoff", "bug_propagates", "cancel_propagates",
+      "unfinished_skipped", NULL}},
 };
 
 static const prediction *predicted(const char *id)
@@ -711,6 +716,21 @@ static const variant VARIANTS[] = {
      {"never_above_limit", "slots_kept_busy", "fetches_start_in_order",
       NULL}},
     {"fetch_pool_workers.c", "12-bounded-concurrency/fetch_pool", {NULL}},
+    {"mail_batch_no_timeout.c",
+     "13-capstone-batch-mailer/mail_batch",
+     {"one_outcome_each", "hung_attempt_times_out", "returns_null", NULL}},
+    {"mail_batch_exit_null.c",
+     "13-capstone-batch-mailer/mail_batch",
+     {"one_outcome_each", "hung_attempt_times_out", NULL}},
+    {"mail_batch_no_backoff.c",
+     "13-capstone-batch-mailer/mail_batch",
+     {"gives_up_after_max", "hung_attempt_times_out", NULL}},
+    {"mail_batch_catch_all.c",
+     "13-capstone-batch-mailer/mail_batch",
+     {"bug_propagates", "unfinished_skipped", NULL}},
+    {"mail_batch_permit_held.c",
+     "13-capstone-batch-mailer/mail_batch",
+     {"slot_freed_during_backoff", NULL}},
 };
 
 static void test_exercises_solutions_pass(void **state)
