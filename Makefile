@@ -178,7 +178,7 @@ PKGS_CHECKS := jansson cmocka
 EXERCISE_INC := -Icore/include -Iexercises/support -Ichecks/lib
 
 .PHONY: checks
-checks: $(LIBWORLD) $(LIBPROBE) $(PROBE_OBJ) $(CHECKERS)
+checks: $(LIBWORLD) $(LIBPROBE) $(PROBE_OBJ) $(CHECKERS) $(BUILD)/checks/lib/checker.o
 all: checks
 test-plain: checks
 
@@ -314,3 +314,6 @@ format:
 		runner/jail/*.[ch] tests/*/*.c
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Keep intermediate objects (tests link checks/lib/checker.o themselves).
+.SECONDARY:

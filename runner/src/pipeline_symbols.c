@@ -388,6 +388,21 @@ static void check_section(check *k, const char *name, const char *type)
     }
 }
 
+/* Names linked into the probe that learner code must not even call: the
+ * world's fault plans and call log, the probe's recorder, jansson, and
+ * libtg's internals.  Calling them could rewrite what the probe reports. */
+static bool probe_only(const char *name)
+{
+    static const char *const prefixes[] = {
+        "world_plan", "world_reset", "world_db_put", "world_call",
+        "world_log_", "world__",     "probe_",       "json_",
+        "jansson_",   "tg__",        "checker_",
+    };
+    if (prefix_in(name, prefixes, N(prefixes)))
+        return true;
+    return strstr(name, "in_flight") != NULL && !strncmp(name, "world_", 6);
+}
+
 static void check_symbol(check *k, const sym *s)
 {
     char text[768], explain[768], fns[256];
@@ -399,6 +414,16 @@ static void check_symbol(check *k, const sym *s)
         refuse(k, "symbols.ifunc", s->name, text,
                "Define it as an ordinary function, without "
                "__attribute__((ifunc)).");
+        return;
+    }
+    if (!s->defined && probe_only(s->name)) {
+        snprintf(text, sizeof text,
+                 "your file uses `%s`, which belongs to the grader's probe, "
+                 "not to the exercise",
+                 s->name);
+        refuse(k, "symbols.probe-only", s->name, text,
+               "Call only what world.h and tg.h offer a learner (the "
+               "services, log_error, copy_str, libtg's tg_ functions).");
         return;
     }
     if (!s->defined || strcmp(s->type, "FILE") == 0 ||

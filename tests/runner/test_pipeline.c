@@ -497,6 +497,20 @@ static void test_pipeline_main_is_refused(void **state)
     pipeline_result_free(&r);
 }
 
+static void test_pipeline_probe_only_names_are_refused(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("probe_only.c", &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_SYMBOLS, "symbols.probe-only");
+    assert_contains(m->text, "belongs to the grader's probe");
+    assert_true(!strcmp(m->symbol, "world_reset") ||
+                !strcmp(m->symbol, "probe_obs_int"));
+    assert_int_equal(r.points, 0);
+    pipeline_result_free(&r);
+}
+
 static void test_pipeline_constructor_is_refused(void **state)
 {
     (void)state;
@@ -1514,6 +1528,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_include_of_absolute_path_fails),
         cmocka_unit_test(test_pipeline_missing_function),
         cmocka_unit_test(test_pipeline_main_is_refused),
+        cmocka_unit_test(test_pipeline_probe_only_names_are_refused),
         cmocka_unit_test(test_pipeline_constructor_is_refused),
         cmocka_unit_test(test_pipeline_asm_init_array_is_refused),
         cmocka_unit_test(test_pipeline_ifunc_is_refused),
