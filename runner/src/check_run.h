@@ -46,4 +46,17 @@ void check_print(lab_ctx *ctx, const pipeline_result *r, bool verbose);
 void check_record(lab_ctx *ctx, const manifest_exercise *ex,
                   const pipeline_result *r);
 
+/* The exercise after ex (wrapping around) that is not done, or NULL. */
+const manifest_exercise *check_next_open(lab_ctx *ctx,
+                                         const manifest_exercise *ex);
+
+/* Makes ex current (started, starter snapshotted, state saved) and, unless
+ * quiet, introduces it on stdout (as JSON with --json). */
+void check_start_exercise(lab_ctx *ctx, const manifest_exercise *ex,
+                          bool quiet);
+
+struct tui_hooks;
+/* The hooks the full-screen UI uses to run checks and move on. */
+void lab_tui_hooks(lab_ctx *ctx, struct tui_hooks *hooks);
+
 #endif /* LAB_CHECK_RUN_H */

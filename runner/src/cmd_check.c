@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "files.h"
 #include "intro.h"
+#include "ui/ui.h"
 
 static int cmd_check(lab_ctx *ctx, int argc, char **argv)
 {
@@ -120,8 +121,8 @@ static int cmd_submit(lab_ctx *ctx, int argc, char **argv)
 }
 
 /* The first exercise after ex (wrapping around) that is not done. */
-static const manifest_exercise *next_open(lab_ctx *ctx,
-                                          const manifest_exercise *ex)
+const manifest_exercise *check_next_open(lab_ctx *ctx,
+                                         const manifest_exercise *ex)
 {
     manifest *m = lab_manifest(ctx);
     lab_state *st = lab_state_get(ctx);
@@ -135,7 +136,8 @@ static const manifest_exercise *next_open(lab_ctx *ctx,
     return NULL;
 }
 
-static void start_exercise(lab_ctx *ctx, const manifest_exercise *ex)
+void check_start_exercise(lab_ctx *ctx, const manifest_exercise *ex,
+                          bool quiet)
 {
     lab_state *st = lab_state_get(ctx);
     ex_state *es = state_ex(st, ex->id);
@@ -144,6 +146,8 @@ static void start_exercise(lab_ctx *ctx, const manifest_exercise *ex)
     files_snapshot_starter(ctx, ex);
     state_set_current(st, ex->id);
     lab_state_save(ctx);
+    if (quiet)
+        return;
     if (ctx->json) {
         json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s}", "schema",
                                 "tglab.next/1", "event", "start", "exercise",
@@ -175,7 +179,7 @@ static int cmd_next(lab_ctx *ctx, int argc, char **argv)
         if (!ctx->json && !st->welcomed)
             intro_welcome(ctx);
         st->welcomed = true;
-        start_exercise(ctx, &m->exercises[0]);
+        check_start_exercise(ctx, &m->exercises[0], false);
         return LAB_EXIT_OK;
     }
     const manifest_exercise *ex =
@@ -184,6 +188,11 @@ static int cmd_next(lab_ctx *ctx, int argc, char **argv)
         fprintf(stderr, "lab: note: progress cannot be saved, so 'lab next' "
                         "checks %s; use 'lab check EX' for the others.\n",
                 ex->id);
+    if (tui_available(ctx)) {
+        tui_hooks hooks;
+        lab_tui_hooks(ctx, &hooks);
+        return tui_exercise(ctx, ex, &hooks);
+    }
     char *file = lab_path(ctx, ex->file);
     if (!file)
         return LAB_EXIT_INTERNAL;
@@ -204,7 +213,7 @@ static int cmd_next(lab_ctx *ctx, int argc, char **argv)
         return LAB_EXIT_FAILED;
     }
     pipeline_result_free(&r);
-    const manifest_exercise *next = next_open(ctx, ex);
+    const manifest_exercise *next = check_next_open(ctx, ex);
     if (!next) {
         if (!ctx->json)
             printf("\n%sEvery exercise passes. Well done!%s\nThe reference "
@@ -216,7 +225,7 @@ static int cmd_next(lab_ctx *ctx, int argc, char **argv)
         printf("\n%s is done. Compare with the reference solution any time: "
                "'lab solution %s'.\n\n",
                ex->id, ex->name);
-    start_exercise(ctx, next);
+    check_start_exercise(ctx, next, false);
     return LAB_EXIT_OK;
 }
 

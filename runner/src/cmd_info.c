@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "ui/ui.h"
 
 static ex_status status_of(lab_ctx *ctx, const manifest_exercise *ex)
 {
@@ -195,6 +196,11 @@ static int cmd_lesson(lab_ctx *ctx, int argc, char **argv)
             lab_error("Run 'lab list' to see the lessons.",
                       "no lesson called '%s'", argc ? argv[0] : "");
         return argc ? LAB_EXIT_USAGE : LAB_EXIT_INTERNAL;
+    }
+    if (tui_available(ctx)) { /* the reader; plain output stays Markdown */
+        int rc = tui_lesson(ctx, path);
+        free(path);
+        return rc;
     }
     size_t len;
     char *text = slurp(path, &len);

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_run.h"
 #include "cli.h"
+#include "ui/ui.h"
 #include "tg.h"
 
 static const lab_command *const tables[] = {
@@ -155,11 +157,18 @@ int main(int argc, char **argv)
     ctx.utf8 = !ctx.plain && codeset && !strcmp(codeset, "UTF-8");
 
     if (i == argc) {
-        /* No command: show where the learner stands. */
-        const lab_command *list = find_command("list");
+        /* No command: the home screen in a terminal, else where the
+         * learner stands. */
         ctx.root = find_root();
-        int rc = list->fn(&ctx, 0, NULL);
-        printf("\nNext step: ./lab next\n");
+        int rc;
+        if (tui_available(&ctx)) {
+            tui_hooks hooks;
+            lab_tui_hooks(&ctx, &hooks);
+            rc = tui_home(&ctx, &hooks);
+        } else {
+            rc = find_command("list")->fn(&ctx, 0, NULL);
+            printf("\nNext step: ./lab next\n");
+        }
         manifest_free(ctx.m);
         state_free(ctx.st);
         free(ctx.root);
