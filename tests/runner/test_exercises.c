@@ -447,6 +447,9 @@ static const prediction STARTERS[] = {
       "gives_up_after_max", "hung_attempt_times_out", "returns_null",
       "slot_freed_during_backoff", "bug_propagates", "cancel_propagates",
       "unfinished_skipped", NULL}},
+    {"13-capstone-batch-mailer/batch_report",
+     {"counts_line", "failure_lines", "skipped_lines", "exact_text",
+      "text_taken_literally", "long_batch_whole", NULL}},
 };
 
 static const prediction *predicted(const char *id)
@@ -739,6 +742,15 @@ static const variant VARIANTS[] = {
     {"mail_batch_permit_held.c",
      "13-capstone-batch-mailer/mail_batch",
      {"slot_freed_during_backoff", NULL}},
+    {"batch_report_plural.c",
+     "13-capstone-batch-mailer/batch_report",
+     {"failure_lines", "exact_text", "text_taken_literally", NULL}},
+    {"batch_report_format_string.c",
+     "13-capstone-batch-mailer/batch_report",
+     {"text_taken_literally", NULL}},
+    {"batch_report_fixed_buffer.c",
+     "13-capstone-batch-mailer/batch_report",
+     {"long_batch_whole", NULL}},
 };
 
 static void test_exercises_solutions_pass(void **state)
