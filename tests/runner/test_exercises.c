@@ -450,6 +450,9 @@ static const prediction STARTERS[] = {
     {"13-capstone-batch-mailer/batch_report",
      {"counts_line", "failure_lines", "skipped_lines", "exact_text",
       "text_taken_literally", "long_batch_whole", NULL}},
+    {"13-capstone-batch-mailer/batch_deadline",
+     {"returns_at_deadline", "nothing_runs_past_deadline", "rest_skipped",
+      NULL}},
 };
 
 static const prediction *predicted(const char *id)
@@ -751,6 +754,15 @@ static const variant VARIANTS[] = {
     {"batch_report_fixed_buffer.c",
      "13-capstone-batch-mailer/batch_report",
      {"long_batch_whole", NULL}},
+    {"batch_deadline_timeout_returned.c",
+     "13-capstone-batch-mailer/batch_deadline",
+     {"returns_at_deadline", NULL}},
+    {"batch_deadline_swallow_cancel.c",
+     "13-capstone-batch-mailer/batch_deadline",
+     {"cancel_propagates", NULL}},
+    {"batch_deadline_watchdog.c",
+     "13-capstone-batch-mailer/batch_deadline",
+     {"early_finish_returns_early", NULL}},
 };
 
 static void test_exercises_solutions_pass(void **state)
