@@ -7,8 +7,8 @@
  * message and notes; the leaves are shared, not copied; an empty part is
  * NULL.  (Even when every leaf is retryable, *retry is a new group of eg's
  * shape, not eg itself: only a condition that matches eg as a whole hands
- * eg back.)  TG_MATCH_TYPES matches both transient types in one pass.  eg is only read: it stays the
- * caller's.
+ * eg back.)  TG_MATCH_TYPES matches both transient types in one pass.
+ * eg is only read: it stays the caller's.
  */
 #include "split_retryable.h"
 
