@@ -22,7 +22,8 @@ static const char *call_state(const checker_obs *o, const char *url)
     long k = obs_calls_find(o, "calls", "fetch_url", url, NULL);
     if (k < 0)
         return checker_fmt("%s was never fetched", url);
-    const char *outcome = obs_str(o, checker_path("calls.items.%ld.outcome", k));
+    const char *outcome =
+        obs_str(o, checker_path("calls.items.%ld.outcome", k));
     long long end = obs_int(o, checker_path("calls.items.%ld.end", k));
     if (strcmp(outcome, "running") == 0)
         return checker_fmt("the fetch of %s was still running", url);
@@ -114,7 +115,8 @@ static void no_leaks_when_b_fails(const checker_obs *o)
     nothing_leaked(o, "the fetch of b failed");
 }
 
-/* ---- b_bug: b raises a TypeError ------------------------------------------ */
+/* ---- b_bug: b raises a TypeError ------------------------------------------
+ */
 
 static void bug_propagates(const checker_obs *o)
 {

@@ -25,7 +25,8 @@ static const char *fetch_ended(const checker_obs *o)
     long k = obs_calls_find(o, "calls", "fetch_url", FW_URL, NULL);
     if (k < 0)
         return "fetch_url was never called";
-    const char *outcome = obs_str(o, checker_path("calls.items.%ld.outcome", k));
+    const char *outcome =
+        obs_str(o, checker_path("calls.items.%ld.outcome", k));
     long long end = obs_int(o, checker_path("calls.items.%ld.end", k));
     if (strcmp(outcome, "running") == 0)
         return "the fetch was still running when fetch_within returned";

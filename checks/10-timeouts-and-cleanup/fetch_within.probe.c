@@ -26,8 +26,7 @@ static void call_fetch_within(probe_ctx *p, void *arg)
     probe_obs_now(p, "returned_at");
     /* Cancellation requests still counted against the caller: a scope
      * that expired and was closed has taken its own back. */
-    probe_obs_int(p, "cancelling_after",
-                  tg_task_cancelling(tg_current_task()));
+    probe_obs_int(p, "cancelling_after", tg_task_cancelling(tg_current_task()));
     probe_obs_error(p, "returned", ret);
     probe_obs_bool(p, "body_set", body != unset);
     if (body == unset)
@@ -71,7 +70,8 @@ static void scenario_slow(probe_ctx *p)
 
 static void scenario_not_found(probe_ctx *p)
 {
-    world_plan1(WORLD_FETCH_URL, FW_URL, WORLD_STEP_FAIL(FW_ERROR_MS, HTTPError));
+    world_plan1(WORLD_FETCH_URL, FW_URL,
+                WORLD_STEP_FAIL(FW_ERROR_MS, HTTPError));
     run_case(p, FW_ERROR_LIMIT, 0);
 }
 

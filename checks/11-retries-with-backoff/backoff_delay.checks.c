@@ -83,13 +83,16 @@ static void jitter_is_one_draw(const checker_obs *o)
         CHECK(o, d - lo == want,
               "With this seed, the jitter of call %u (attempt %u) should "
               "be %" PRIu64 " -- the %u%s number tg_random_below(%d) draws "
-              "in the run -- but backoff_delay returned %" PRIu64
-              " = %" PRIu64 " + %" PRId64 ". Draw the jitter with "
+              "in the run -- but backoff_delay returned %" PRIu64 " = %" PRIu64
+              " + %" PRId64 ". Draw the jitter with "
               "tg_random_below(base_ms), exactly once per call, and "
               "nothing else from the generator: not rand(), not a second "
               "draw.",
               k + 1, k, want, k + 1,
-              k == 0 ? "st" : k == 1 ? "nd" : k == 2 ? "rd" : "th",
+              k == 0   ? "st"
+              : k == 1 ? "nd"
+              : k == 2 ? "rd"
+                       : "th",
               BD_DOUBLING_BASE, d, lo, (int64_t)(d - lo));
     }
     CHECK(o, looked > 0,
@@ -131,8 +134,7 @@ static void stays_at_cap(const checker_obs *o)
 
 static void huge_attempts_capped(const checker_obs *o)
 {
-    delays_in_bounds(o, BD_HUGE_ATTEMPTS, BD_HUGE_N, BD_HUGE_BASE,
-                     BD_HUGE_CAP,
+    delays_in_bounds(o, BD_HUGE_ATTEMPTS, BD_HUGE_N, BD_HUGE_BASE, BD_HUGE_CAP,
                      "For large attempts base_ms << attempt overflows: it "
                      "wraps around, and from attempt 64 on it is undefined "
                      "(x86 shifts by attempt % 64). Shift only when "

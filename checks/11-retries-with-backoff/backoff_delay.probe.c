@@ -62,8 +62,8 @@ static void scenario_doubling(probe_ctx *p)
     static unsigned attempts[BD_DOUBLING_N];
     for (unsigned i = 0; i < BD_DOUBLING_N; i++)
         attempts[i] = i;
-    bd_case c = {attempts, BD_DOUBLING_N, BD_DOUBLING_BASE, BD_DOUBLING_CAP,
-                 "delays", p};
+    bd_case c = {attempts,        BD_DOUBLING_N, BD_DOUBLING_BASE,
+                 BD_DOUBLING_CAP, "delays",      p};
     probe_run(p, call_backoff, &c, 0);
     c.key = "again";
     run_seeded(p, again_main, &c);
@@ -75,15 +75,15 @@ static void scenario_capped(probe_ctx *p)
     static unsigned attempts[BD_CAPPED_N];
     for (unsigned i = 0; i < BD_CAPPED_N; i++)
         attempts[i] = i;
-    bd_case c = {attempts, BD_CAPPED_N, BD_CAPPED_BASE, BD_CAPPED_CAP,
-                 "delays", p};
+    bd_case c = {attempts,      BD_CAPPED_N, BD_CAPPED_BASE,
+                 BD_CAPPED_CAP, "delays",    p};
     probe_run(p, call_backoff, &c, 0);
 }
 
 static void scenario_huge(probe_ctx *p)
 {
-    bd_case c = {BD_HUGE_ATTEMPTS, BD_HUGE_N, BD_HUGE_BASE, BD_HUGE_CAP,
-                 "delays", p};
+    bd_case c = {BD_HUGE_ATTEMPTS, BD_HUGE_N, BD_HUGE_BASE,
+                 BD_HUGE_CAP,      "delays",  p};
     probe_run(p, call_backoff, &c, 0);
 }
 

@@ -41,24 +41,29 @@ static long long wait_floor(unsigned k, long long base, long long cap)
 }
 
 /* Every wait between two sends is within [floor, floor + base). */
-static void waits_in_bounds(const checker_obs *o, long long base,
-                            long long cap)
+static void waits_in_bounds(const checker_obs *o, long long base, long long cap)
 {
     size_t n = sends(o);
     for (size_t k = 0; k + 1 < n; k++) {
         long long gap = call_start(o, k + 1) - call_end(o, k);
         long long lo = wait_floor((unsigned)k, base, cap);
-        CHECK(o, gap >= lo && gap < lo + base,
-              "Send %zu failed at %lld ms and send %zu started at %lld ms: "
-              "a wait of %lld ms. After failed attempt %zu (counting from "
-              "0) the wait is min(%lld, %lld * 2^%zu) = %lld ms plus a "
-              "jitter below %lld, so from %lld to %lld ms.%s",
-              k + 1, call_end(o, k), k + 2, call_start(o, k + 1), gap, k,
-              cap, base, k, lo, base, lo, lo + base - 1,
-              k > 0 && gap == call_start(o, 1) - call_end(o, 0)
-                  ? " The waits do not grow: each one should double, up to "
-                    "the cap."
-                  : "");
+        CHECK(
+            o,
+            gap >= lo &&
+                    gap<lo + base,
+                        "Send %zu failed at %lld ms and send %zu started at "
+                        "%lld ms: "
+                        "a wait of %lld ms. After failed attempt %zu (counting "
+                        "from "
+                        "0) the wait is min(%lld, %lld * 2^%zu) = %lld ms plus "
+                        "a "
+                        "jitter below %lld, so from %lld to %lld ms.%s",
+                        k + 1, call_end(o, k), k + 2, call_start(o, k + 1), gap,
+                        k, cap, base, k, lo, base, lo, lo + base - 1, k> 0 &&
+                    gap == call_start(o, 1) - call_end(o, 0)
+                ? " The waits do not grow: each one should double, up to "
+                  "the cap."
+                : "");
     }
 }
 
@@ -87,11 +92,11 @@ static void retries_until_sent(const checker_obs *o)
     CHECK_NULL(o, "returned",
                "send_with_retry returned {actual}; the third send was "
                "delivered, so it should return NULL.");
-    CHECK_STR_EQ(o, "receipt",
-                 obs_str(o, checker_path("calls.items.%d.result",
-                                         SWR_RECOVER_AFTER)),
-                 "*receipt is {actual}; expected {expected}, the receipt "
-                 "of the send that worked.");
+    CHECK_STR_EQ(
+        o, "receipt",
+        obs_str(o, checker_path("calls.items.%d.result", SWR_RECOVER_AFTER)),
+        "*receipt is {actual}; expected {expected}, the receipt "
+        "of the send that worked.");
     CHECK_INT_EQ(o, "returned_at", call_end(o, SWR_RECOVER_AFTER),
                  "send_with_retry returned at {actual} ms; the send that "
                  "worked ended at {expected} ms.");
@@ -107,12 +112,12 @@ static void backs_off(const checker_obs *o)
 }
 
 /* The jitter of each wait is the run's next tg_random_below(base). */
-static void jitter_matches(const checker_obs *o, long long base,
-                           long long cap)
+static void jitter_matches(const checker_obs *o, long long base, long long cap)
 {
     size_t n = sends(o);
-    CHECK(o, n >= 2, "There is no wait to look at: send_email was called "
-                     "%zu time(s).",
+    CHECK(o, n >= 2,
+          "There is no wait to look at: send_email was called "
+          "%zu time(s).",
           n);
     for (size_t k = 0; k + 1 < n; k++) {
         long long gap = call_start(o, k + 1) - call_end(o, k);
@@ -133,8 +138,11 @@ static void jitter_matches(const checker_obs *o, long long base,
               "tg_random_below(base_ms), once per wait, and nothing else "
               "from the generator.",
               k + 1, lo, want, k + 1,
-              k == 0 ? "st" : k == 1 ? "nd" : k == 2 ? "rd" : "th", base,
-              lo, gap - lo);
+              k == 0   ? "st"
+              : k == 1 ? "nd"
+              : k == 2 ? "rd"
+                       : "th",
+              base, lo, gap - lo);
     }
 }
 

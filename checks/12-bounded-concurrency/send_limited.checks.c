@@ -84,11 +84,13 @@ static void every_address_sent(const checker_obs *o)
 {
     for (int i = 0; i < SL_N; i++) {
         CHECK_VALUE_EQ(
-            o, (long long)obs_calls_count(o, "calls", "send_email", TO[i], NULL),
+            o,
+            (long long)obs_calls_count(o, "calls", "send_email", TO[i], NULL),
             1, "send_email was called {actual} times for %s; expected once%s.",
             TO[i], deadlock_words(o));
-        CHECK(o, obs_calls_count(o, "calls", "send_email", TO[i],
-                                 "cancelled") == 0,
+        CHECK(o,
+              obs_calls_count(o, "calls", "send_email", TO[i], "cancelled") ==
+                  0,
               "The send to %s was cancelled%s. Every address gets its "
               "send, whatever happens to the others.",
               TO[i], deadlock_words(o));
@@ -106,8 +108,7 @@ static void every_address_sent(const checker_obs *o)
                          "outs[%d] (%s) has status {actual}; its send "
                          "bounced, so it should be SEND_FAILED ({expected}).",
                          i, TO[i]);
-            CHECK_ERROR_TYPE(o, checker_path("outs.%d.error", i),
-                             "BounceError",
+            CHECK_ERROR_TYPE(o, checker_path("outs.%d.error", i), "BounceError",
                              "outs[%d].error is {actual}; expected the "
                              "BounceError the send to %s failed with.",
                              i, TO[i]);
@@ -127,8 +128,7 @@ static void every_address_sent(const checker_obs *o)
                          "the receipt of the send to %s.",
                          i, TO[i]);
             CHECK_NULL(o, checker_path("outs.%d.error", i),
-                       "outs[%d].error is {actual}, but that send worked.",
-                       i);
+                       "outs[%d].error is {actual}, but that send worked.", i);
         }
     }
 }
@@ -210,8 +210,7 @@ static void cancel_propagates(const checker_obs *o)
           "send_limited returned at %lld ms, before the cancellation at %d "
           "ms could even arrive: with a limit of %d, %d sends of %d ms each "
           "cannot all be done by then. Are the sends really limited?",
-          obs_int(o, "returned_at"), SL_CANCEL_MS, SL_LIMIT, SL_N,
-          SL_SEND_MS);
+          obs_int(o, "returned_at"), SL_CANCEL_MS, SL_LIMIT, SL_N, SL_SEND_MS);
     CHECK_ERROR_TYPE(o, "returned", "CancelledError",
                      "send_limited was cancelled at %d ms and should return "
                      "the CancelledError; it returned {actual}.",

@@ -24,8 +24,7 @@ static void call_send_limited(probe_ctx *p, void *arg)
     tg_error *ret = send_limited(SL_TO, c->n, c->limit, c->outs);
     probe_obs_now(p, "returned_at");
     probe_obs_error(p, "returned", ret);
-    probe_obs_int(p, "in_flight_after",
-                  world_in_flight(WORLD_SEND_EMAIL));
+    probe_obs_int(p, "in_flight_after", world_in_flight(WORLD_SEND_EMAIL));
     for (size_t i = 0; i < c->n; i++) {
         struct send_outcome *o = &c->outs[i];
         probe_obs_int(p, probe_key(p, "outs.%zu.status", i), o->status);

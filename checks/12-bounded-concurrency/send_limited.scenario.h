@@ -11,10 +11,9 @@
 #define SL_N 12
 
 static const char *const SL_TO[SL_N] = {
-    "ann@example.com", "bob@example.com", "cy@example.com",
-    "dan@example.com", "eve@example.com", "fay@example.com",
-    "gus@example.com", "hal@example.com", "ida@example.com",
-    "joe@example.com", "kim@example.com", "lou@example.com",
+    "ann@example.com", "bob@example.com", "cy@example.com",  "dan@example.com",
+    "eve@example.com", "fay@example.com", "gus@example.com", "hal@example.com",
+    "ida@example.com", "joe@example.com", "kim@example.com", "lou@example.com",
 };
 
 /* four_bounce: 12 addresses, limit 3; a send takes 40 ms, and bob, cy,

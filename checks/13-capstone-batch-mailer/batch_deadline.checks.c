@@ -65,8 +65,8 @@ static void sent_ok(const checker_obs *o, int i, const char *why)
 {
     status_is(o, i, SENT, why);
     long k = obs_calls_find(o, "calls", "send_email", TO[i], "ok");
-    CHECK(o, k >= 0, "outs[%d] says MAIL_SENT, but no send to %s worked.",
-          i, TO[i]);
+    CHECK(o, k >= 0, "outs[%d] says MAIL_SENT, but no send to %s worked.", i,
+          TO[i]);
     CHECK_STR_EQ(o, checker_path("outs.%d.receipt", i),
                  item_str(o, (size_t)k, "result"),
                  "outs[%d].receipt is {actual}; expected {expected}.", i);
@@ -116,8 +116,8 @@ static void nothing_runs_past_deadline(const checker_obs *o)
         const char *outcome = item_str(o, j, "outcome");
         const char *to = item_str(o, j, "input");
         CHECK(o, start < BD_DEADLINE_MS,
-              "A send to %s started at %lld ms, after the %d ms deadline.",
-              to, start, BD_DEADLINE_MS);
+              "A send to %s started at %lld ms, after the %d ms deadline.", to,
+              start, BD_DEADLINE_MS);
         CHECK(o, strcmp(outcome, "running") != 0,
               "The send to %s that started at %lld ms was still running "
               "when mail_batch_by returned.",
@@ -147,8 +147,7 @@ static void finished_kept(const checker_obs *o)
     status_is(o, BD_BOUNCE, FAILED,
               "its send bounced before the deadline, and a deadline keeps "
               "what was done.");
-    CHECK_ERROR_TYPE(o, checker_path("outs.%d.error", BD_BOUNCE),
-                     "BounceError",
+    CHECK_ERROR_TYPE(o, checker_path("outs.%d.error", BD_BOUNCE), "BounceError",
                      "outs[%d].error is {actual}; expected the BounceError "
                      "its send failed with.",
                      BD_BOUNCE);

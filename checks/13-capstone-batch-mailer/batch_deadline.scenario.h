@@ -9,10 +9,9 @@
 #define BD_N 10
 
 static const char *const BD_TO[BD_N] = {
-    "ada@example.com", "ben@example.com", "cal@example.com",
-    "dee@example.com", "eli@example.com", "fox@example.com",
-    "gil@example.com", "hugo@example.com", "ivy@example.com",
-    "jay@example.com",
+    "ada@example.com", "ben@example.com", "cal@example.com", "dee@example.com",
+    "eli@example.com", "fox@example.com", "gil@example.com", "hugo@example.com",
+    "ivy@example.com", "jay@example.com",
 };
 
 /* Every scenario: limit 2, 3 attempts, 200 ms per attempt, backoff 50 ms

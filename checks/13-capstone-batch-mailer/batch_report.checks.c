@@ -44,15 +44,15 @@ static const char *expected_report(const br_row *rows, size_t n)
         br_row r = rows ? rows[i] : br_long_row(i, buf, sizeof buf);
         count[r.status]++;
     }
-    add(&t, checker_fmt("sent %zu of %zu, failed %zu, skipped %zu\n",
-                        count[BR_SENT], n, count[BR_FAILED],
-                        count[BR_SKIPPED]));
+    add(&t,
+        checker_fmt("sent %zu of %zu, failed %zu, skipped %zu\n",
+                    count[BR_SENT], n, count[BR_FAILED], count[BR_SKIPPED]));
     for (size_t i = 0; i < n; i++) {
         br_row r = rows ? rows[i] : br_long_row(i, buf, sizeof buf);
         if (r.status == BR_FAILED)
-            add(&t, checker_fmt("failed %s: %s: %s (%u attempt%s)\n", r.to,
-                                r.type, r.message, r.attempts,
-                                r.attempts == 1 ? "" : "s"));
+            add(&t,
+                checker_fmt("failed %s: %s: %s (%u attempt%s)\n", r.to, r.type,
+                            r.message, r.attempts, r.attempts == 1 ? "" : "s"));
         else if (r.status == BR_SKIPPED)
             add(&t, checker_fmt("skipped %s\n", r.to));
     }
@@ -82,8 +82,7 @@ static size_t line_count(const char *s)
 }
 
 /* The first line where got and want differ, as a message. */
-static void same_text(const checker_obs *o, const char *want,
-                      const char *what)
+static void same_text(const checker_obs *o, const char *want, const char *what)
 {
     const char *got = obs_str(o, "text");
     CHECK(o, got != NULL,
@@ -111,8 +110,9 @@ static void same_text(const checker_obs *o, const char *want,
           "The report (for %s) does not end with a newline: every line, "
           "the last one too, ends with '\\n'.",
           what);
-    CHECK_FAIL(o, "The report (for %s) differs from the expected text in "
-                  "its spacing or line ends.\nExpected:\n%s\nGot:\n%s",
+    CHECK_FAIL(o,
+               "The report (for %s) differs from the expected text in "
+               "its spacing or line ends.\nExpected:\n%s\nGot:\n%s",
                what, want, got);
 }
 
@@ -209,8 +209,9 @@ static void long_batch_whole(const checker_obs *o)
 {
     const char *want = expected_report(NULL, BR_LONG_N);
     const char *got = obs_str(o, "text");
-    CHECK(o, got == NULL || strlen(got) >= strlen(want) ||
-                 strncmp(got, want, strlen(got)) != 0,
+    CHECK(o,
+          got == NULL || strlen(got) >= strlen(want) ||
+              strncmp(got, want, strlen(got)) != 0,
           "The report of %d addresses stops after %zu characters, in the "
           "middle of line %zu; it should be %zu characters long. A fixed-"
           "size buffer cuts a long report short: measure the text first "

@@ -15,7 +15,10 @@
 static const tg_error_type *type_named(const char *name)
 {
     static const tg_error_type *const types[] = {
-        &BounceError, &EmailError, &TG_ConnectionError, &TG_TimeoutError,
+        &BounceError,
+        &EmailError,
+        &TG_ConnectionError,
+        &TG_TimeoutError,
     };
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (strcmp(types[i]->name, name) == 0)
@@ -52,10 +55,9 @@ static void call_format_report(probe_ctx *p, void *arg)
             tg_error_add_note(outs[i].error, "attempt %u of %u", r.attempts,
                               r.attempts);
         }
-        before[i] = (snapshot){outs[i], tg_error_note_count(outs[i].error),
-                               outs[i].error
-                                   ? tg_error_message(outs[i].error)
-                                   : NULL};
+        before[i] =
+            (snapshot){outs[i], tg_error_note_count(outs[i].error),
+                       outs[i].error ? tg_error_message(outs[i].error) : NULL};
     }
     size_t live = tg_error_live_count();
 

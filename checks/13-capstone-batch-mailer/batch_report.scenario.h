@@ -42,8 +42,7 @@ static const br_row BR_ODD[BR_ODD_N] = {
     {"kim@example.com", BR_FAILED, "EmailError",
      "mailbox 100% full (quota %s, %d messages)", 1},
     {"lou@example.com", BR_SENT, NULL, NULL, 1},
-    {"mo@example.com", BR_FAILED, "TimeoutError", "timed out after 200 ms",
-     2},
+    {"mo@example.com", BR_FAILED, "TimeoutError", "timed out after 200 ms", 2},
     {"ned@example.com", BR_SKIPPED, NULL, NULL, 2},
 };
 

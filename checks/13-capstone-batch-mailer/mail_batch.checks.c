@@ -234,14 +234,12 @@ static void hung_attempt_times_out(const checker_obs *o)
           TO[i], deadlock_words(o));
     CHECK(o,
           strcmp(item_str(o, j, "outcome"), "cancelled") == 0 &&
-              item_int(o, j, "end") - item_int(o, j, "start") ==
-                  MB_ATTEMPT_MS,
+              item_int(o, j, "end") - item_int(o, j, "start") == MB_ATTEMPT_MS,
           "%s's first send never answers, so it should have been stopped "
           "%d ms after it started (at %lld ms); it ended %s at %lld ms%s. "
           "Give each attempt a timeout scope of cfg->attempt_ms.",
           TO[i], MB_ATTEMPT_MS, item_int(o, j, "start") + MB_ATTEMPT_MS,
-          item_str(o, j, "outcome"), item_int(o, j, "end"),
-          deadlock_words(o));
+          item_str(o, j, "outcome"), item_int(o, j, "end"), deadlock_words(o));
     CHECK(o, sends(o, i) >= 2,
           "%s's first attempt timed out, which is transient (a "
           "TimeoutError once tg_timeout_exit has seen it), and it was "
@@ -258,8 +256,7 @@ static void returns_null(const checker_obs *o)
                "mail_batch returned {actual}; every failure here is "
                "recorded in its outcome, so it should return NULL%s.",
                deadlock_words(o));
-    CHECK_INT_EQ(o, "returned_at",
-                 obs_calls_last_end(o, "calls", "send_email"),
+    CHECK_INT_EQ(o, "returned_at", obs_calls_last_end(o, "calls", "send_email"),
                  "mail_batch returned at {actual} ms; the last send ended "
                  "at {expected} ms.");
 }
@@ -335,8 +332,7 @@ static void cancel_propagates(const checker_obs *o)
           "could arrive. Every send to ben@example.com is reset after %d "
           "ms, a transient failure: at %d ms it should still be waiting to "
           "try again.",
-          obs_int(o, "returned_at"), MB_CANCEL_MS, MB_RESET_MS,
-          MB_CANCEL_MS);
+          obs_int(o, "returned_at"), MB_CANCEL_MS, MB_RESET_MS, MB_CANCEL_MS);
     CHECK_ERROR_TYPE(o, "returned", "CancelledError",
                      "mail_batch was cancelled at %d ms and should return "
                      "the CancelledError; it returned {actual}.",

@@ -59,9 +59,9 @@ static void run_case(probe_ctx *p, size_t n, struct mailer_config cfg,
 
 static void scenario_batch(probe_ctx *p)
 {
-    world_plan1(WORLD_SEND_EMAIL, NULL,
-                (world_step){.latency_ms = MB_SEND_MS,
-                             .jitter_ms = MB_SEND_JITTER});
+    world_plan1(
+        WORLD_SEND_EMAIL, NULL,
+        (world_step){.latency_ms = MB_SEND_MS, .jitter_ms = MB_SEND_JITTER});
     for (int i = 0; i < MB_N; i++) {
         if (mb_bounces(i))
             world_plan1(WORLD_SEND_EMAIL, MB_TO[i],

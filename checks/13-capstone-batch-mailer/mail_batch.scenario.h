@@ -9,13 +9,13 @@
 #define MB_N 20
 
 static const char *const MB_TO[MB_N] = {
-    "ada@example.com",  "ben@example.com",  "cal@example.com",
-    "dee@example.com",  "eli@example.com",  "fox@example.com",
-    "gil@example.com",  "hugo@example.com", "ivy@example.com",
-    "jay@example.com",  "kai@example.com",  "lea@example.com",
-    "max@example.com",  "ned@example.com",  "oli@example.com",
-    "pam@example.com",  "quin@example.com", "rex@example.com",
-    "sam@example.com",  "tess@example.com",
+    "ada@example.com", "ben@example.com",  "cal@example.com",
+    "dee@example.com", "eli@example.com",  "fox@example.com",
+    "gil@example.com", "hugo@example.com", "ivy@example.com",
+    "jay@example.com", "kai@example.com",  "lea@example.com",
+    "max@example.com", "ned@example.com",  "oli@example.com",
+    "pam@example.com", "quin@example.com", "rex@example.com",
+    "sam@example.com", "tess@example.com",
 };
 
 /* batch: all 20 addresses with this configuration. */

@@ -47,8 +47,7 @@ static tg_result mail_one(void *arg)
 }
 
 tg_error *mail_batch(const char *const *to, size_t n,
-                     const struct mailer_config *cfg,
-                     struct mail_outcome *outs)
+                     const struct mailer_config *cfg, struct mail_outcome *outs)
 {
     struct mail_task *tasks = calloc(n ? n : 1, sizeof *tasks);
     tg_group *g = tg_group_new();

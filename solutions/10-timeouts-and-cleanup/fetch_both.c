@@ -21,7 +21,7 @@ tg_error *fetch_both(const char *a, const char *b, char **joined)
     *joined = NULL;
     body_a = fetch_url(a, &err);
     if (err != NULL)
-        goto out; /* b is not fetched */
+        goto out;                /* b is not fetched */
     body_b = fetch_url(b, &err); /* failed or cancelled: body_a is ours */
     if (err != NULL)
         goto out;

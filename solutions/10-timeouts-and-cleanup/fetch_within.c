@@ -17,6 +17,6 @@ tg_error *fetch_within(const char *url, uint64_t ms, char **body)
 {
     tg_timeout *t = tg_timeout_enter(ms);
     tg_error *err = NULL;
-    *body = fetch_url(url, &err); /* NULL when it failed */
+    *body = fetch_url(url, &err);   /* NULL when it failed */
     return tg_timeout_exit(t, err); /* takes err, frees t */
 }
