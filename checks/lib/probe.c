@@ -70,6 +70,9 @@ enum {
     TREE_DEPTH_CAP = 32,    /* error trees are cut below this depth */
     TREE_MEMBERS_CAP = 256, /* and after this many members a group */
     CALLS_CAP = 10000,      /* call log items recorded */
+    TRACE_CAP = 2000,       /* libtg events recorded per run */
+    TRACE_NAME_CAP = 80,    /* task names, types, details: bytes kept */
+    TRACE_MSG_CAP = 300,    /* error messages in the trace */
     DRAIN_MS = 200,         /* reading what is left after an exit */
     DEFAULT_TIMEOUT_MS = 10000,
 };
@@ -396,6 +399,162 @@ static long long heap_bytes(void)
 #endif
 }
 
+/*
+ * The run's trace: every libtg event of the probe_run (suspend and resume
+ * left out: they are the bulk of a trace and the timeline does not show
+ * them), recorded by the trace hook into the arena -- never malloc, so
+ * that heap accounting around the run is unchanged -- and turned into
+ * obs.trace once the run is over.  See probe.h for the shape.
+ */
+typedef struct trace_event {
+    tg_event_kind kind;
+    uint64_t t, task, peer;
+    const char *name, *etype, *emsg, *detail; /* arena copies, or NULL */
+} trace_event;
+
+typedef struct trace_log {
+    trace_event *ev;   /* TRACE_CAP of them, from the arena; NULL: none */
+    size_t n;          /* recorded */
+    size_t dropped;    /* beyond the cap */
+    uint64_t abort_by; /* the failing child of the abort being carried out */
+} trace_log;
+
+/* The names tui_trace_from_json reads (runner/src/tui_exercise.c). */
+static const char *trace_kind_name(tg_event_kind k)
+{
+    switch (k) {
+    case TG_EV_SPAWN:
+        return "spawn";
+    case TG_EV_START:
+        return "start";
+    case TG_EV_SUSPEND:
+        return "suspend";
+    case TG_EV_RESUME:
+        return "resume";
+    case TG_EV_CANCEL:
+        return "cancel";
+    case TG_EV_CANCELLED:
+        return "cancelled";
+    case TG_EV_RETURN:
+        return "return";
+    case TG_EV_RAISE:
+        return "raise";
+    case TG_EV_ABORT:
+        return "abort";
+    case TG_EV_GROUP_DONE:
+        return "group_done";
+    case TG_EV_SPAWN_REFUSED:
+        return "spawn_refused";
+    }
+    return NULL;
+}
+
+/* A copy of at most cap + 1 bytes of s in the arena (utf8_json cuts it at
+ * cap later, with "..."), or NULL. */
+static const char *arena_strdup(const char *s, size_t cap)
+{
+    if (!s)
+        return NULL;
+    size_t n = strnlen(s, cap + 1);
+    char *d = arena_alloc(n + 1);
+    if (!d)
+        return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+static void trace_hook(const tg_event *ev, void *ud)
+{
+    trace_log *log = ud;
+    if (ev->kind == TG_EV_SUSPEND || ev->kind == TG_EV_RESUME ||
+        !trace_kind_name(ev->kind))
+        return;
+    /* An abort cancels the group's other children and its owner at once,
+     * from the loop (no task is running, so libtg gives no requester):
+     * those cancellations are the failing child's doing. */
+    uint64_t peer = ev->peer_id;
+    if (ev->kind == TG_EV_ABORT)
+        log->abort_by = ev->task_id;
+    else if (ev->kind == TG_EV_CANCEL && peer == 0)
+        peer = log->abort_by;
+    else if (ev->kind != TG_EV_CANCEL)
+        log->abort_by = 0;
+    if (!log->ev || log->n >= TRACE_CAP) {
+        log->dropped++;
+        return;
+    }
+    trace_event *e = &log->ev[log->n++];
+    *e = (trace_event){
+        .kind = ev->kind, .t = ev->time_ms, .task = ev->task_id, .peer = peer};
+    /* A task's name once, where it appears; "task" is libtg's word for
+     * none. */
+    if ((ev->kind == TG_EV_SPAWN || ev->kind == TG_EV_SPAWN_REFUSED ||
+         ev->kind == TG_EV_START) &&
+        ev->task_name && strcmp(ev->task_name, "task") != 0)
+        e->name = arena_strdup(ev->task_name, TRACE_NAME_CAP);
+    if (ev->error) {
+        e->etype = arena_strdup(tg_error_type_name(ev->error), TRACE_NAME_CAP);
+        const char *msg = tg_error_message(ev->error);
+        if (tg_error_is_group(ev->error)) {
+            /* As Python's str() of a group: "msg (2 sub-exceptions)". */
+            char buf[TRACE_MSG_CAP + 48];
+            size_t k = tg_error_group_count(ev->error);
+            snprintf(buf, sizeof buf, "%.*s (%zu sub-exception%s)",
+                     (int)TRACE_MSG_CAP, msg, k, k == 1 ? "" : "s");
+            e->emsg = arena_strdup(buf, sizeof buf);
+        } else {
+            e->emsg = arena_strdup(msg, TRACE_MSG_CAP);
+        }
+    }
+    e->detail = arena_strdup(ev->detail, TRACE_NAME_CAP);
+}
+
+/* obs.trace: {"scenario", "seed", "events": [...]} (+ "truncated",
+ * "dropped" beyond the cap). */
+static json_t *trace_json(const probe_ctx *p, const trace_log *log)
+{
+    json_t *tr = json_object();
+    json_object_set_new(tr, "scenario", str_json(p->scenario));
+    json_object_set_new(tr, "seed", json_integer((json_int_t)p->seed));
+    json_t *events = json_array();
+    for (size_t i = 0; i < log->n; i++) {
+        const trace_event *e = &log->ev[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "t", json_integer((json_int_t)e->t));
+        json_object_set_new(o, "task", json_integer((json_int_t)e->task));
+        if (e->peer)
+            json_object_set_new(o, "peer", json_integer((json_int_t)e->peer));
+        json_object_set_new(o, "kind", json_string(trace_kind_name(e->kind)));
+        if (e->name)
+            json_object_set_new(
+                o, "name", utf8_json(e->name, strlen(e->name), TRACE_NAME_CAP));
+        if (e->etype) {
+            json_t *er = json_object();
+            json_object_set_new(
+                er, "type",
+                utf8_json(e->etype, strlen(e->etype), TRACE_NAME_CAP));
+            json_object_set_new(er, "message",
+                                e->emsg ? utf8_json(e->emsg, strlen(e->emsg),
+                                                    TRACE_MSG_CAP + 48)
+                                        : json_string(""));
+            json_object_set_new(o, "error", er);
+        }
+        if (e->detail)
+            json_object_set_new(
+                o, "detail",
+                utf8_json(e->detail, strlen(e->detail), TRACE_NAME_CAP));
+        json_array_append_new(events, o);
+    }
+    json_object_set_new(tr, "events", events);
+    if (log->dropped) {
+        json_object_set_new(tr, "truncated", json_true());
+        json_object_set_new(tr, "dropped",
+                            json_integer((json_int_t)log->dropped));
+    }
+    return tr;
+}
+
 typedef struct run_state {
     probe_ctx *p;
     probe_body_fn body;
@@ -447,7 +606,11 @@ void probe_run(probe_ctx *p, probe_body_fn body, void *arg,
 {
     run_state rs = {
         .p = p, .body = body, .arg = arg, .cancel_at_ms = cancel_at_ms};
-    tg_options opts = {.virtual_time = true, .seed = p->seed};
+    trace_log log = {.ev = arena_alloc(TRACE_CAP * sizeof(trace_event))};
+    tg_options opts = {.virtual_time = true,
+                       .seed = p->seed,
+                       .trace = trace_hook,
+                       .trace_ud = &log};
     size_t errors_before = tg_error_live_count();
     long long bytes_before = heap_bytes();
     tg_result r = tg_run(run_main, &rs, &opts);
@@ -464,6 +627,7 @@ void probe_run(probe_ctx *p, probe_body_fn body, void *arg,
         probe_obs_null(p, "leaks.bytes"); /* unknown: not a leak */
     probe_obs_int(p, "leaks.tasks", rs.tasks);
     probe_obs_int(p, "leaks.groups", rs.groups);
+    obs_set(p, "trace", trace_json(p, &log));
 }
 
 /* Whatever libtg, libuv and libc set up once per process happens here,

@@ -86,6 +86,30 @@ typedef void (*probe_body_fn)(probe_ctx *p, void *arg);
  *                         when the allocator cannot count them exactly
  *   leaks.tasks           tasks, and
  *   leaks.groups          groups still alive when the body returned
+ *   trace                 libtg's events during the run (its trace hook),
+ *                         for the lab's Timeline: who spawned, started,
+ *                         was cancelled, raised or returned, when (virtual
+ *                         ms), and what each group wait handed back:
+ *     {"scenario": "two_bounce", "seed": 1, "events": [
+ *       {"t": 0, "task": 3, "peer": 2, "kind": "spawn"},
+ *       {"t": 20, "task": 5, "kind": "raise",
+ *        "error": {"type": "BounceError", "message": "..."}},
+ *       {"t": 20, "task": 5, "peer": 2, "kind": "abort", "error": {...}},
+ *       {"t": 20, "task": 4, "peer": 5, "kind": "cancel"},
+ *       {"t": 20, "task": 4, "kind": "cancelled", "detail": "sleep"}, ...]}
+ *     kind: spawn, start, cancel, cancelled, return, raise, abort,
+ *     group_done or spawn_refused (tg_event_kind; suspend and resume are
+ *     left out).  Task 1 is tg_run's "main", task 2 the body ("learner").
+ *     "peer": the spawner; the canceller (for the cancellations an abort
+ *     makes, the failing child); the group's owner for an abort.  "name"
+ *     (on spawn and start, for a named task), "error" and "detail" appear
+ *     when there is one; a group's message ends with " (N
+ *     sub-exceptions)", as Python prints it.  At most 2000 events
+ *     ("truncated": true and "dropped": N after that); names and details
+ *     are cut at 80 bytes, messages at 300.  The key "trace" is reserved:
+ *     the runner takes it out of obs before the checker sees the frame
+ *     (checks never depend on it) and shows it in the Timeline of a
+ *     failing check (docs/grading.md, section 5.3).
  */
 void probe_run(probe_ctx *p, probe_body_fn body, void *arg,
                uint64_t cancel_at_ms);

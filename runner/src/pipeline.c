@@ -105,6 +105,7 @@ void pipeline_result_free(pipeline_result *r)
         free(c->where);
         free(c->output);
         free(c->reproduce);
+        free(c->trace_json);
         for (size_t s = 0; s < c->nseeds; s++)
             free(c->seeds[s].message);
         free(c->seeds);

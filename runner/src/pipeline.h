@@ -161,6 +161,14 @@ typedef struct pipeline_check_result {
     char *output;    /* what the learner's code printed in that run (the
                         last lines); NULL when nothing */
     char *reproduce; /* "lab check ID --seed N"; NULL when passed */
+    char *trace_json; /* the failing seed's run as libtg traced it, for the
+                         TUI's Timeline (tui_trace_from_json reads it):
+                         {"scenario", "seed", "events": [...]}, validated,
+                         capped and cleaned of control characters by the
+                         pipeline (docs/grading.md, section 5.3).  NULL
+                         when passed, or when that run recorded none (it
+                         crashed, timed out, or its trace was refused).
+                         Not part of pipeline_render_json's output. */
     pipeline_seed_verdict *seeds; /* one per seed, in the order run */
     size_t nseeds;
 } pipeline_check_result;

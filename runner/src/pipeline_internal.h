@@ -82,6 +82,9 @@ typedef struct pipeline__run {
     char *stderr_tail; /* what the learner's code printed (cleaned) */
     char *note;        /* why the frame is missing or bad, else NULL */
     void *frame;       /* json_t *: the validated or synthesized frame */
+    char *trace;       /* obs.trace of an accepted frame, taken out of it,
+                          validated and cleaned (pipeline__trace_clean);
+                          NULL when it had none or a bad one */
 } pipeline__run;
 
 /* A check as `checker --list` names it. */
@@ -277,6 +280,30 @@ void pipeline__probe_cancel(pipeline__ctx *c);
 tg_error *pipeline__frames_parse(const char *out, size_t len, bool truncated,
                                  const char *ended, pipeline__run *runs,
                                  size_t nruns);
+
+/*
+ * The trace a probe recorded under obs.trace (a json_t *; probe.h has the
+ * shape), as the compact JSON the TUI's tui_trace_from_json reads:
+ *   {"scenario": S, "seed": N, "events": [{"t", "task", "peer"?, "kind",
+ *    "name"?, "error"?: {"type"?, "message"?}, "detail"?}, ...],
+ *    "truncated"?: true}
+ * with scenario and seed ours (the run's), only those fields, every
+ * string cleaned (pipeline__clean: no control or bidi characters, valid
+ * UTF-8) and cut (names, types and details at PIPELINE__TRACE_NAME bytes,
+ * messages at PIPELINE__TRACE_MESSAGE), unknown kinds dropped, and at
+ * most PIPELINE__TRACE_EVENTS events or about PIPELINE__TRACE_BYTES
+ * bytes ("truncated": true beyond).  The trace is the learner's to
+ * influence: anything of the wrong shape (not an object, no events array,
+ * an event that is not an object, a number that is not a non-negative
+ * integer, a string field that is not a string) refuses it whole: NULL,
+ * as on OOM.  Pure: tested on canned input.
+ */
+#define PIPELINE__TRACE_EVENTS 2000
+#define PIPELINE__TRACE_BYTES (512u << 10)
+#define PIPELINE__TRACE_NAME 80
+#define PIPELINE__TRACE_MESSAGE 300
+char *pipeline__trace_clean(const void *trace, const char *scenario,
+                            uint64_t seed);
 
 /* Runs the checker on the frames and fills c->res->checks. */
 tg_error *pipeline__verdict(pipeline__ctx *c);

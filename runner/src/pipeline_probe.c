@@ -85,6 +85,126 @@ static char *tail_of(const char *s)
     return pipeline__clean(s + start, len - start, STDERR_TAIL + 100, true);
 }
 
+/* ---- the run's trace -------------------------------------------------- */
+
+/* The kinds the probe records and the TUI reads (tui_ev_kind_parse). */
+static bool trace_kind_known(const char *k)
+{
+    static const char *const kinds[] = {
+        "spawn",  "start",      "suspend",       "resume",
+        "cancel", "cancelled",  "return",        "raise",
+        "abort",  "group_done", "spawn_refused",
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(k, kinds[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A non-negative integer field (absent: 0); false when it is something
+ * else. */
+static bool trace_uint(json_t *o, const char *key, json_int_t *out)
+{
+    json_t *v = json_object_get(o, key);
+    *out = 0;
+    if (!v || json_is_null(v))
+        return true;
+    if (!json_is_integer(v) || json_integer_value(v) < 0)
+        return false;
+    *out = json_integer_value(v);
+    return true;
+}
+
+/* Sets key to the cleaned string field of o (absent or null: nothing).
+ * 0, or -1 when it is not a string, -2 on OOM. */
+static int trace_str(json_t *dst, const char *key, json_t *o, const char *field,
+                     size_t cap, size_t *bytes)
+{
+    json_t *v = json_object_get(o, field);
+    if (!v || json_is_null(v))
+        return 0;
+    if (!json_is_string(v))
+        return -1;
+    char *c = pipeline__clean(json_string_value(v), json_string_length(v), cap,
+                              false);
+    if (!c)
+        return -2;
+    *bytes += strlen(c) + strlen(key) + 6;
+    int rc = json_object_set_new(dst, key, json_string(c)) ? -2 : 0;
+    free(c);
+    return rc;
+}
+
+char *pipeline__trace_clean(const void *trace, const char *scenario,
+                            uint64_t seed)
+{
+    json_t *tr = (json_t *)trace;
+    json_t *events = json_object_get(tr, "events");
+    if (!json_is_object(tr) || !json_is_array(events))
+        return NULL;
+    json_t *out =
+        json_pack("{s:s, s:I}", "scenario", scenario, "seed", (json_int_t)seed);
+    json_t *list = json_array();
+    if (!out || !list || json_object_set(out, "events", list)) {
+        json_decref(out);
+        json_decref(list);
+        return NULL;
+    }
+    bool truncated = json_is_true(json_object_get(tr, "truncated"));
+    size_t bytes = 64, i;
+    json_t *e;
+    json_array_foreach(events, i, e)
+    {
+        if (json_array_size(list) >= PIPELINE__TRACE_EVENTS ||
+            bytes > PIPELINE__TRACE_BYTES) {
+            truncated = true;
+            break;
+        }
+        const char *kind = json_string_value(json_object_get(e, "kind"));
+        json_int_t t, task, peer;
+        json_t *er = json_object_get(e, "error");
+        if (!json_is_object(e) || !kind || !trace_uint(e, "t", &t) ||
+            !trace_uint(e, "task", &task) || !trace_uint(e, "peer", &peer) ||
+            (er && !json_is_null(er) && !json_is_object(er)))
+            goto refuse;
+        if (!trace_kind_known(kind))
+            continue; /* a newer probe's event: not ours to show */
+        json_t *o = json_pack("{s:I, s:I}", "t", t, "task", task);
+        if (!o ||
+            (peer && json_object_set_new(o, "peer", json_integer(peer))) ||
+            json_object_set_new(o, "kind", json_string(kind)) ||
+            json_array_append_new(list, o))
+            goto refuse;
+        bytes += 48 + strlen(kind);
+        int rc = trace_str(o, "name", e, "name", PIPELINE__TRACE_NAME, &bytes);
+        if (!rc && json_is_object(er)) {
+            json_t *oe = json_object();
+            if (!oe || json_object_set_new(o, "error", oe))
+                goto refuse;
+            rc =
+                trace_str(oe, "type", er, "type", PIPELINE__TRACE_NAME, &bytes);
+            if (!rc)
+                rc = trace_str(oe, "message", er, "message",
+                               PIPELINE__TRACE_MESSAGE, &bytes);
+        }
+        if (!rc)
+            rc = trace_str(o, "detail", e, "detail", PIPELINE__TRACE_NAME,
+                           &bytes);
+        if (rc)
+            goto refuse;
+    }
+    if (truncated && json_object_set_new(out, "truncated", json_true()))
+        goto refuse;
+    json_decref(list);
+    char *text = json_dumps(out, JSON_COMPACT);
+    json_decref(out);
+    return text;
+refuse:
+    json_decref(list);
+    json_decref(out);
+    return NULL;
+}
+
 /* Validates one frame's JSON against its run; true when it is usable. */
 static bool accept_frame(pipeline__run *run, json_t *f)
 {
@@ -106,6 +226,15 @@ static bool accept_frame(pipeline__run *run, json_t *f)
         !(json_is_object(obs) || json_is_null(obs)) ||
         (st == PIPELINE_RUN_OK && !json_is_object(obs)))
         return false;
+    /* The trace is the runner's (the Timeline), not the checker's: it is
+     * taken out of obs, validated, cleaned and kept on the run. */
+    free(run->trace);
+    run->trace = NULL;
+    json_t *trace = json_is_object(obs) ? json_object_get(obs, "trace") : NULL;
+    if (trace) {
+        run->trace = pipeline__trace_clean(trace, run->scenario, run->seed);
+        json_object_del(obs, "trace");
+    }
     run->status = st;
     run->signal = sig ? (int)json_integer_value(sig) : 0;
     run->exit_code = ex ? (int)json_integer_value(ex) : 0;
@@ -140,6 +269,8 @@ static tg_error *synthesize(pipeline__run *run, pipeline_run_status st,
         return pipeline__fail("out of memory");
     json_decref(run->frame);
     run->frame = f;
+    free(run->trace);
+    run->trace = NULL;
     run->status = st;
     run->signal = 0;
     run->exit_code = 0;
@@ -488,6 +619,7 @@ void pipeline__runs_free(pipeline__ctx *c)
     for (size_t i = 0; i < c->nruns; i++) {
         free(c->runs[i].stderr_tail);
         free(c->runs[i].note);
+        free(c->runs[i].trace);
         json_decref(c->runs[i].frame);
     }
     free(c->runs);

@@ -318,6 +318,8 @@ static bool merge_one(pipeline__ctx *c, json_t *arr, pipeline_check_result *cr,
             }
             if (c->opts->sanitizers)
                 cr->where = where_of(c, all);
+            if (failing->trace && !(cr->trace_json = strdup(failing->trace)))
+                return false;
         }
         if (c->opts->repro_prefix)
             cr->reproduce =

@@ -1251,6 +1251,202 @@ static void test_exercises_manifest_matches_checkers(void **state)
     }
 }
 
+/* ---- the trace --------------------------------------------------------- */
+
+/* The events of kind in trace, and of those, how many match task / peer
+ * (0: any). */
+static size_t count_events(json_t *trace, const char *kind, json_int_t task,
+                           json_int_t peer)
+{
+    size_t n = 0, i;
+    json_t *e;
+    json_array_foreach(json_object_get(trace, "events"), i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "kind")), kind) != 0)
+            continue;
+        if (task && json_integer_value(json_object_get(e, "task")) != task)
+            continue;
+        if (peer && json_integer_value(json_object_get(e, "peer")) != peer)
+            continue;
+        n++;
+    }
+    return n;
+}
+
+static json_t *event_of(json_t *trace, const char *kind, size_t nth)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(trace, "events"), i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "kind")), kind) == 0 &&
+            nth-- == 0)
+            return e;
+    }
+    fail_msg("no %s event in the trace", kind);
+    return NULL;
+}
+
+static const char *error_field(json_t *ev, const char *field)
+{
+    return json_string_value(
+        json_object_get(json_object_get(ev, "error"), field));
+}
+
+/*
+ * probe_run records libtg's events under obs.trace: send_all's starter
+ * under two_bounce spawns one task per address, two of them bounce, the
+ * first bounce aborts the group, which cancels the other sends and the
+ * owner, and the wait hands back an ExceptionGroup of the two bounces.
+ * The same seed gives the same trace.
+ */
+static void test_exercises_probe_records_the_trace(void **state)
+{
+    (void)state;
+    const char *id = "01-task-groups/send_all";
+    char *probe =
+        build_probe(id, "exercises/01-task-groups/send_all.c", "trace", true);
+    char *frames = fmt("%s/trace.frames", work_dir);
+    char *cmd = fmt("'%s' --run two_bounce:1 --run two_bounce:1 --run "
+                    "two_bounce:2 > '%s' 2>/dev/null",
+                    probe, frames);
+    assert_int_equal(sh(cmd), 0);
+    json_t *all = load_frames(frames);
+    assert_int_equal(json_array_size(all), 3);
+    json_t *obs = json_object_get(json_array_get(all, 0), "obs");
+    json_t *tr = json_object_get(obs, "trace");
+    assert_true(json_is_object(tr));
+    assert_string_equal(json_string_value(json_object_get(tr, "scenario")),
+                        "two_bounce");
+    assert_int_equal(json_integer_value(json_object_get(tr, "seed")), 1);
+    assert_null(json_object_get(tr, "truncated"));
+
+    /* The probe's own tasks: main (1) runs the body, "learner" (2). */
+    json_t *first = json_array_get(json_object_get(tr, "events"), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "kind")),
+                        "start");
+    assert_string_equal(json_string_value(json_object_get(first, "name")),
+                        "main");
+    json_t *sp = event_of(tr, "spawn", 0);
+    assert_int_equal(json_integer_value(json_object_get(sp, "task")), 2);
+    assert_int_equal(json_integer_value(json_object_get(sp, "peer")), 1);
+    assert_string_equal(json_string_value(json_object_get(sp, "name")),
+                        "learner");
+    /* One send per address, spawned by the learner's task. */
+    assert_int_equal(count_events(tr, "spawn", 0, 2), 10);
+    /* Two bounces at 20 ms. */
+    assert_int_equal(count_events(tr, "raise", 0, 0), 2 + 8);
+    json_t *dan = event_of(tr, "raise", 0);
+    assert_int_equal(json_integer_value(json_object_get(dan, "t")), 20);
+    assert_string_equal(error_field(dan, "type"), "BounceError");
+    assert_non_null(strstr(error_field(dan, "message"), "dan@example.com"));
+    json_t *hal = event_of(tr, "raise", 1);
+    assert_string_equal(error_field(hal, "type"), "BounceError");
+    assert_non_null(strstr(error_field(hal, "message"), "hal@example.com"));
+    json_int_t failing = json_integer_value(json_object_get(dan, "task"));
+    /* The first one aborts the learner's group... */
+    assert_int_equal(count_events(tr, "abort", 0, 0), 1);
+    json_t *ab = event_of(tr, "abort", 0);
+    assert_int_equal(json_integer_value(json_object_get(ab, "task")), failing);
+    assert_int_equal(json_integer_value(json_object_get(ab, "peer")), 2);
+    assert_string_equal(error_field(ab, "type"), "BounceError");
+    /* ...which cancels the eight other sends and the owner, on behalf of
+     * the failing child; each send gets CancelledError in its sleep. */
+    assert_int_equal(count_events(tr, "cancel", 0, failing), 9);
+    assert_int_equal(count_events(tr, "cancel", 2, failing), 1);
+    assert_int_equal(count_events(tr, "cancelled", 0, 0), 9);
+    json_t *cd = event_of(tr, "cancelled", 0);
+    assert_string_equal(json_string_value(json_object_get(cd, "detail")),
+                        "sleep");
+    assert_string_equal(error_field(cd, "type"), "CancelledError");
+    /* The wait hands back both bounces; main's own wait returns NULL. */
+    json_t *gd = event_of(tr, "group_done", 0);
+    assert_int_equal(json_integer_value(json_object_get(gd, "task")), 2);
+    assert_string_equal(error_field(gd, "type"), "ExceptionGroup");
+    assert_non_null(strstr(error_field(gd, "message"), "(2 sub-exceptions)"));
+    json_t *gd1 = event_of(tr, "group_done", 1);
+    assert_int_equal(json_integer_value(json_object_get(gd1, "task")), 1);
+    assert_null(json_object_get(gd1, "error"));
+    /* Compact: no suspend or resume. */
+    assert_int_equal(count_events(tr, "suspend", 0, 0), 0);
+    assert_int_equal(count_events(tr, "resume", 0, 0), 0);
+    /* Recorded last, after the leaks. */
+    const char *last = NULL;
+    const char *key;
+    json_t *val;
+    json_object_foreach(obs, key, val)
+    {
+        last = key;
+    }
+    assert_string_equal(last, "trace");
+
+    /* Same seed, same trace. */
+    json_t *again = json_object_get(
+        json_object_get(json_array_get(all, 1), "obs"), "trace");
+    assert_true(json_equal(tr, again));
+    json_t *other = json_object_get(
+        json_object_get(json_array_get(all, 2), "obs"), "trace");
+    assert_int_equal(json_integer_value(json_object_get(other, "seed")), 2);
+    json_decref(all);
+    free(cmd);
+    free(frames);
+    free(probe);
+}
+
+/* A run with more events than the cap keeps the first 2000 and says how
+ * many it dropped; names are cut and invalid UTF-8 replaced. */
+static void test_exercises_probe_trace_is_capped(void **state)
+{
+    (void)state;
+    const char *id = "01-task-groups/send_all";
+    char *src = fmt("%s/trace_many.c", work_dir);
+    spit(src, "#include \"send_all.h\"\n"
+              "static tg_result nothing(void *arg)\n"
+              "{\n"
+              "    (void)arg;\n"
+              "    return tg_return(NULL);\n"
+              "}\n"
+              "tg_error *send_all(struct send_job *jobs, size_t n)\n"
+              "{\n"
+              "    (void)jobs;\n"
+              "    (void)n;\n"
+              "    char name[200];\n"
+              "    for (int i = 0; i < 199; i++)\n"
+              "        name[i] = (char)(i % 2 ? 0xff : 'x');\n"
+              "    name[199] = 0;\n"
+              "    tg_group *g = tg_group_new();\n"
+              "    tg_spawn_named(g, name, nothing, NULL);\n"
+              "    for (int i = 0; i < 1500; i++)\n"
+              "        tg_spawn(g, nothing, NULL);\n"
+              "    tg_error *e = tg_group_wait(g);\n"
+              "    tg_group_free(g);\n"
+              "    return e;\n"
+              "}\n");
+    char *probe = build_probe(id, src, "trace-many", true);
+    char *frames = fmt("%s/trace-many.frames", work_dir);
+    char *cmd =
+        fmt("'%s' --run two_bounce:1 > '%s' 2>/dev/null", probe, frames);
+    assert_int_equal(sh(cmd), 0);
+    json_t *all = load_frames(frames);
+    json_t *tr = json_object_get(json_object_get(json_array_get(all, 0), "obs"),
+                                 "trace");
+    assert_int_equal(json_array_size(json_object_get(tr, "events")), 2000);
+    assert_true(json_is_true(json_object_get(tr, "truncated")));
+    /* 1501 tasks: spawn, start, return each; plus the probe's own. */
+    assert_true(json_integer_value(json_object_get(tr, "dropped")) > 2500);
+    json_t *named = json_array_get(json_object_get(tr, "events"), 3);
+    const char *name = json_string_value(json_object_get(named, "name"));
+    assert_non_null(name);
+    assert_true(strlen(name) <= 80 * 3 + 3);
+    assert_non_null(strstr(name, "x\xef\xbf\xbdx")); /* U+FFFD */
+    assert_non_null(strstr(name, "..."));
+    json_decref(all);
+    free(cmd);
+    free(frames);
+    free(probe);
+    free(src);
+}
+
 /* ---- set-up ---------------------------------------------------------------
  */
 
@@ -1323,6 +1519,8 @@ int main(void)
         cmocka_unit_test(test_exercises_checker_rejects_bad_frames),
         cmocka_unit_test(test_exercises_checker_first_frame_wins),
         cmocka_unit_test(test_exercises_probe_usage_errors),
+        cmocka_unit_test(test_exercises_probe_records_the_trace),
+        cmocka_unit_test(test_exercises_probe_trace_is_capped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -33,6 +33,7 @@
 #include "diag.h"
 #include "pipeline.h"
 #include "pipeline_internal.h"
+#include "tui_model.h"
 
 #define FIX "tests/runner/fixtures/pipeline"
 #define EX_ID "00-fake/sum_all"
@@ -354,6 +355,7 @@ static void test_pipeline_correct_solution_passes(void **state)
         assert_false(c->flaky);
         assert_null(c->message);
         assert_null(c->reproduce);
+        assert_null(c->trace_json); /* nothing failed: no timeline */
         assert_int_equal(c->nseeds, 3);
         for (size_t s = 0; s < 3; s++) {
             assert_true(c->seeds[s].passed);
@@ -685,6 +687,25 @@ static void test_pipeline_flaky_pass_is_reported(void **state)
     assert_true(c->seeds[2].passed);
     assert_contains(c->message, "returned 7 for 3 numbers; expected 6");
     assert_string_equal(c->reproduce, "lab check " EX_ID " --seed 2");
+    /* The failing seed's run, as libtg traced it, for the Timeline. */
+    assert_null(small->trace_json);
+    assert_non_null(c->trace_json);
+    json_t *tr = json_loads(c->trace_json, 0, NULL);
+    assert_non_null(tr);
+    assert_string_equal(json_string_value(json_object_get(tr, "scenario")),
+                        "seeded");
+    assert_int_equal(json_integer_value(json_object_get(tr, "seed")), 2);
+    json_t *ev = json_array_get(json_object_get(tr, "events"), 1);
+    assert_string_equal(json_string_value(json_object_get(ev, "kind")),
+                        "spawn");
+    assert_string_equal(json_string_value(json_object_get(ev, "name")),
+                        "learner");
+    json_decref(tr);
+    char why[128];
+    tui_trace *tt = tui_trace_from_json(c->trace_json, why, sizeof why);
+    assert_non_null(tt);
+    assert_true(tt->nevents >= 5);
+    tui_trace_free(tt);
     char *text = pipeline_render_text(&r, 0);
     assert_contains(text, "FLAKY sums_seeded");
     assert_contains(text, "passed under seed 1, 3 but failed under seed 2");
@@ -755,6 +776,10 @@ static void test_pipeline_json_schema(void **state)
     static const char *const nullable[] = {"crash", "where", "output"};
     for (size_t i = 0; i < 3; i++)
         assert_true(json_is_null(json_object_get(c, nullable[i])));
+    /* The trace is the TUI's, not part of the schema. */
+    assert_non_null(r.checks[1].trace_json);
+    assert_null(json_object_get(c, "trace"));
+    assert_null(json_object_get(c, "trace_json"));
     json_t *seeds = json_object_get(c, "seeds");
     assert_int_equal(json_array_size(seeds), 3);
     json_t *s2 = json_array_get(seeds, 1);
@@ -1306,6 +1331,7 @@ static void free_runs(pipeline__run *runs, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(runs[i].stderr_tail);
         free(runs[i].note);
+        free(runs[i].trace);
         json_decref(runs[i].frame);
     }
 }
@@ -1374,6 +1400,182 @@ static void test_pipeline_frames_are_validated(void **state)
         pipeline__frames_parse(deep, strlen(deep), false, "x", &one, 1));
     assert_int_equal(one.status, PIPELINE_RUN_BAD_REPORT);
     free_runs(&one, 1);
+}
+
+/* No control character in s (NULL is fine). */
+static void assert_printable(const char *s)
+{
+    for (const unsigned char *c = (const unsigned char *)s; c && *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            fail_msg("control character 0x%02x in \"%s\"", *c, s);
+}
+
+/* pipeline__trace_clean on text; NULL when refused. */
+static char *clean_trace(const char *text)
+{
+    json_error_t err;
+    json_t *t = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &err);
+    if (!t)
+        fail_msg("bad test JSON (%s): %s", err.text, text);
+    char *out = pipeline__trace_clean(t, "two_bounce", 7);
+    json_decref(t);
+    return out;
+}
+
+/* The trace is learner-influenced: only its known fields come through,
+ * cleaned and cut; the wrong shape refuses it whole. */
+static void test_pipeline_trace_is_validated(void **state)
+{
+    (void)state;
+    char *out = clean_trace(
+        "{\"scenario\": \"forged\", \"seed\": 99, \"extra\": [1, 2],"
+        " \"events\": ["
+        "{\"t\": 0, \"task\": 3, \"peer\": 2, \"kind\": \"spawn\","
+        " \"name\": \"\\u001b[2J\\u202eevil\\nname\", \"colour\": \"red\"},"
+        "{\"t\": 5, \"task\": 9, \"kind\": \"from_the_future\"},"
+        "{\"t\": 20, \"task\": 3, \"kind\": \"raise\", \"peer\": null,"
+        " \"error\": {\"type\": \"BounceError\", \"message\": "
+        "\"\\u0007bell\\tand\\r\\ncrlf\", \"id\": 4},"
+        " \"detail\": \"send\\u0000x\"}]}");
+    assert_non_null(out);
+    assert_string_equal(
+        out,
+        "{\"scenario\":\"two_bounce\",\"seed\":7,\"events\":["
+        "{\"t\":0,\"task\":3,\"peer\":2,\"kind\":\"spawn\","
+        "\"name\":\"\\\\x1b[2J\\\\u202eevil\\\\x0aname\"},"
+        "{\"t\":20,\"task\":3,\"kind\":\"raise\",\"error\":{\"type\":"
+        "\"BounceError\",\"message\":\"\\\\x07bell and\\\\x0d\\\\x0acrlf\"},"
+        "\"detail\":\"send\\\\x00x\"}]}");
+    /* What the TUI makes of it. */
+    char why[128];
+    tui_trace *t = tui_trace_from_json(out, why, sizeof why);
+    assert_non_null(t);
+    assert_string_equal(t->scenario, "two_bounce");
+    assert_int_equal(t->seed, 7);
+    assert_int_equal(t->nevents, 2);
+    assert_string_equal(t->events[0].name, "\\x1b[2J\\u202eevil\\x0aname");
+    for (size_t i = 0; i < t->nevents; i++) {
+        assert_printable(t->events[i].name);
+        assert_printable(t->events[i].error_type);
+        assert_printable(t->events[i].error_msg);
+        assert_printable(t->events[i].detail);
+    }
+    tui_trace_free(t);
+    free(out);
+
+    /* Wrong shapes: refused whole. */
+    static const char *const bad[] = {
+        "[]",
+        "null",
+        "\"events\"",
+        "{}",
+        "{\"events\": {}}",
+        "{\"events\": [3]}",
+        "{\"events\": [{\"t\": 0, \"task\": 1}]}",
+        "{\"events\": [{\"t\": 0, \"task\": 1, \"kind\": 4}]}",
+        "{\"events\": [{\"t\": -1, \"task\": 1, \"kind\": \"start\"}]}",
+        "{\"events\": [{\"t\": 1.5, \"task\": 1, \"kind\": \"start\"}]}",
+        "{\"events\": [{\"t\": \"0\", \"task\": 1, \"kind\": \"start\"}]}",
+        "{\"events\": [{\"t\": 0, \"task\": 1, \"peer\": true, "
+        "\"kind\": \"start\"}]}",
+        "{\"events\": [{\"t\": 0, \"task\": 1, \"kind\": \"start\", "
+        "\"name\": 5}]}",
+        "{\"events\": [{\"t\": 0, \"task\": 1, \"kind\": \"raise\", "
+        "\"error\": \"BounceError\"}]}",
+        "{\"events\": [{\"t\": 0, \"task\": 1, \"kind\": \"raise\", "
+        "\"error\": {\"type\": [\"x\"]}}]}",
+        "{\"events\": [{\"t\": 0, \"task\": 1, \"kind\": \"start\"}, "
+        "{\"kind\": \"start\", \"detail\": {}}]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        out = clean_trace(bad[i]);
+        if (out)
+            fail_msg("accepted %s as %s", bad[i], out);
+    }
+    assert_null(pipeline__trace_clean(NULL, "a", 1));
+
+    /* Sizes: events beyond the cap, long strings cut. */
+    pipeline__buf b = {0};
+    pipeline__buf_puts(&b, "{\"events\": [");
+    for (int i = 0; i < 5000; i++)
+        pipeline__buf_printf(&b,
+                             "%s{\"t\": %d, \"task\": %d, \"kind\": "
+                             "\"start\"}",
+                             i ? "," : "", i, i + 1);
+    pipeline__buf_puts(&b, "]}");
+    out = clean_trace(b.s);
+    pipeline__buf_free(&b);
+    json_t *j = json_loads(out, 0, NULL);
+    assert_int_equal(json_array_size(json_object_get(j, "events")),
+                     PIPELINE__TRACE_EVENTS);
+    assert_true(json_is_true(json_object_get(j, "truncated")));
+    json_decref(j);
+    free(out);
+
+    char *longs = malloc(200000);
+    assert_non_null(longs);
+    memset(longs, 'm', 199999);
+    longs[199999] = '\0';
+    json_t *ev = json_pack("{s:i, s:i, s:s, s:s, s:s, s:{s:s, s:s}}", "t", 1,
+                           "task", 2, "kind", "raise", "name", longs, "detail",
+                           longs, "error", "type", longs, "message", longs);
+    json_t *many = json_array();
+    for (int i = 0; i < 1000; i++)
+        json_array_append(many, ev);
+    json_t *tr = json_pack("{s:o, s:b}", "events", many, "truncated", 1);
+    out = pipeline__trace_clean(tr, "s", 1);
+    assert_non_null(out);
+    assert_true(strlen(out) < PIPELINE__TRACE_BYTES + 4096);
+    j = json_loads(out, 0, NULL);
+    assert_true(json_is_true(json_object_get(j, "truncated")));
+    json_t *e0 = json_array_get(json_object_get(j, "events"), 0);
+    const char *name = json_string_value(json_object_get(e0, "name"));
+    assert_int_equal(strlen(name), PIPELINE__TRACE_NAME + 3);
+    assert_string_equal(name + PIPELINE__TRACE_NAME, "...");
+    const char *msg = json_string_value(
+        json_object_get(json_object_get(e0, "error"), "message"));
+    assert_int_equal(strlen(msg), PIPELINE__TRACE_MESSAGE + 3);
+    assert_true(json_array_size(json_object_get(j, "events")) < 1000);
+    json_decref(j);
+    free(out);
+    json_decref(tr);
+    json_decref(ev);
+    free(longs);
+
+    /* In a frame: taken out of obs (the checker never sees it), kept on
+     * the run; a bad one is dropped and the run stays usable. */
+    pipeline__run runs[3] = {run_for("a", 1), run_for("a", 2), run_for("a", 3)};
+    static const char out3[] =
+        FRAME("a", 1,
+              "{\"scenario\":\"a\",\"seed\":1,\"status\":\"ok\",\"obs\":"
+              "{\"x\":1,\"trace\":{\"events\":[{\"t\":0,\"task\":1,"
+              "\"kind\":\"start\",\"name\":\"main\"}]}}}")
+            FRAME("a", 2,
+                  "{\"scenario\":\"a\",\"seed\":2,\"status\":\"ok\",\"obs\":"
+                  "{\"x\":1,\"trace\":{\"events\":\"lots\"}}}")
+                FRAME("a", 3,
+                      "{\"scenario\":\"a\",\"seed\":3,\"status\":\"ok\","
+                      "\"obs\":{\"trace\":{\"events\":[]}}}")
+                    FRAME("a", 3,
+                          "{\"scenario\":\"a\",\"seed\":3,\"status\":\"ok\","
+                          "\"obs\":{\"trace\":{\"events\":[]}}}");
+    assert_null(
+        pipeline__frames_parse(out3, sizeof out3 - 1, false, "x", runs, 3));
+    assert_int_equal(runs[0].status, PIPELINE_RUN_OK);
+    assert_string_equal(runs[0].trace,
+                        "{\"scenario\":\"a\",\"seed\":1,\"events\":[{\"t\":0,"
+                        "\"task\":1,\"kind\":\"start\",\"name\":\"main\"}]}");
+    json_t *obs = json_object_get(runs[0].frame, "obs");
+    assert_null(json_object_get(obs, "trace"));
+    assert_int_equal(json_integer_value(json_object_get(obs, "x")), 1);
+    assert_int_equal(runs[1].status, PIPELINE_RUN_OK);
+    assert_null(runs[1].trace);
+    assert_null(
+        json_object_get(json_object_get(runs[1].frame, "obs"), "trace"));
+    /* Two frames for one run: neither frame nor trace is kept. */
+    assert_int_equal(runs[2].status, PIPELINE_RUN_BAD_REPORT);
+    assert_null(runs[2].trace);
+    free_runs(runs, 3);
 }
 
 static void sha(const char *data, size_t len, const char *want)
@@ -1501,11 +1703,36 @@ static void test_pipeline_real_exercises(void **state)
             char *t = pipeline_render_text(&r, 0);
             fail_msg("the solution of %s does not pass:\n%s", ids[k], t);
         }
+        for (size_t i = 0; i < r.nchecks; i++)
+            assert_null(r.checks[i].trace_json);
         pipeline_result_free(&r);
-        /* ...and the starter fails at least one. */
+        /* ...and the starter fails at least one, each with the trace of
+         * its failing run. */
         snprintf(path, sizeof path, "%s/exercises/%s.c", g.repo, ids[k]);
         assert_int_equal(pipeline_check(&o, &ex, path, &r, why, sizeof why), 0);
         assert_false(r.passed);
+        for (size_t i = 0; i < r.nchecks; i++) {
+            const pipeline_check_result *c = &r.checks[i];
+            bool ran = false; /* the failing run reported */
+            for (size_t s = 0; s < c->nseeds; s++)
+                ran = ran || (c->seeds[s].seed == c->failing_seed &&
+                              c->seeds[s].run == PIPELINE_RUN_OK);
+            if (c->passed || !ran)
+                continue;
+            assert_non_null(c->trace_json);
+            json_t *tr = json_loads(c->trace_json, 0, NULL);
+            assert_non_null(tr);
+            assert_string_equal(
+                json_string_value(json_object_get(tr, "scenario")),
+                c->scenario);
+            assert_int_equal(json_integer_value(json_object_get(tr, "seed")),
+                             c->failing_seed);
+            json_decref(tr);
+            if (k == 0 && strcmp(c->scenario, "two_bounce") == 0) {
+                assert_contains(c->trace_json, "\"kind\":\"abort\"");
+                assert_contains(c->trace_json, "BounceError");
+            }
+        }
         pipeline_result_free(&r);
         json_decref(doc);
     }
@@ -1521,6 +1748,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_symbols_rules),
         cmocka_unit_test(test_pipeline_symbols_parser_fails_closed),
         cmocka_unit_test(test_pipeline_frames_are_validated),
+        cmocka_unit_test(test_pipeline_trace_is_validated),
         cmocka_unit_test(test_pipeline_correct_solution_passes),
         cmocka_unit_test(test_pipeline_warning_is_a_hint),
         cmocka_unit_test(test_pipeline_syntax_error_has_file_and_line),

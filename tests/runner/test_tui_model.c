@@ -817,6 +817,103 @@ static void test_tui_model_from_pipeline(void **state)
     tui_result_free(&t);
 }
 
+/* What the probe records for send_all's starter under two_bounce, seed 1
+ * (obs.trace, as the pipeline hands it on: checks/lib/probe.h). */
+static char *probe_trace(void)
+{
+    const char *src = __FILE__;
+    const char *slash = strrchr(src, '/');
+    char path[512];
+    snprintf(path, sizeof path,
+             "%.*s/fixtures/tui/send_all_two_bounce.trace.json",
+             slash ? (int)(slash - src) : 1, slash ? src : ".");
+    char *text = read_file(path);
+    if (!text)
+        print_error("cannot read %s\n", path);
+    assert_non_null(text);
+    return text;
+}
+
+/* A pipeline result whose failing check carries the probe's trace: the
+ * view's Timeline shows that run, task by task. */
+static void test_tui_model_timeline_from_probe(void **state)
+{
+    (void)state;
+    char *trace = probe_trace();
+    pipeline_check_result checks[3] = {
+        {.name = "runs_concurrently",
+         .points = 1,
+         .hint = -1,
+         .passed = true,
+         .trace_json = "{\"events\": \"never read\"}"},
+        {.name = "every_address_attempted",
+         .scenario = "two_bounce",
+         .points = 2,
+         .hint = 0,
+         .failing_seed = 1,
+         .message = "send_email was called 10 times; 2 of them bounced and "
+                    "8 were cancelled",
+         .trace_json = trace},
+        {.name = "bounces_recorded",
+         .scenario = "mailbox_full",
+         .points = 2,
+         .hint = 1,
+         .failing_seed = 1,
+         .message = "no job recorded its bounce",
+         .trace_json = "{\"scenario\": \"mailbox_full\", \"seed\": 1, "
+                       "\"events\": []}"},
+    };
+    pipeline_result pr = {.stage = PIPELINE_STAGE_VERDICT,
+                          .points = 1,
+                          .max_points = 5,
+                          .checks = checks,
+                          .nchecks = 3};
+    tui_result r;
+    assert_int_equal(tui_result_from_pipeline(&r, &pr), 0);
+    /* The first failing check's run. */
+    assert_non_null(r.trace);
+    assert_string_equal(r.trace->scenario, "two_bounce");
+    assert_int_equal(r.trace->seed, 1);
+
+    tui_exercise_model x;
+    assert_int_equal(tui_exercise_init(&x, &exs[1], 4, NULL, 0, 0, utf8), 0);
+    tui_exercise_set_result(&x, &r);
+    tui_screen *s = screen80();
+    tui_exercise_draw(&x, s);
+    assert_true(screen_has(s, "Press 2 for the timeline"));
+    assert_int_equal(tui_exercise_key(&x, '2'), TUI_ACT_NONE);
+    tui_exercise_draw(&x, s);
+    check_golden("exercise-timeline-probe", s);
+    assert_true(screen_has(s, "Scenario two_bounce \u00b7 seed 1"));
+    assert_true(row_of(s, "main ") < row_of(s, "#2 learner"));
+    int dan = row_of(s, "#6 ");
+    assert_true(dan > 0);
+    assert_int_equal(MDR_ROLE(style_at(s, dan, "\u2717")), TUI_TL_FAIL);
+    assert_true(screen_has(s, "\u2298 cancelled"));
+    /* The story, further down. */
+    tui_exercise_key(&x, 'G');
+    tui_exercise_draw(&x, s);
+    check_golden("exercise-timeline-probe-end", s);
+    assert_true(screen_has(s, "\u2192 cancels #3, #4, #5, #7, #8 and 4 more"));
+    assert_true(screen_has(s, "\u25b2 tg_group_wait hands back ExceptionGroup"));
+    tui_exercise_free(&x);
+    tui_screen_free(s);
+
+    /* A trace that does not parse is no timeline, and no error: the next
+     * failing check's is shown, or none. */
+    checks[1].trace_json = "{\"events\": [";
+    assert_int_equal(tui_result_from_pipeline(&r, &pr), 0);
+    assert_non_null(r.trace);
+    assert_string_equal(r.trace->scenario, "mailbox_full");
+    tui_result_free(&r);
+    checks[2].trace_json = "[{\"kind\": ";
+    assert_int_equal(tui_result_from_pipeline(&r, &pr), 0);
+    assert_null(r.trace);
+    assert_int_equal(r.nverdicts, 3);
+    tui_result_free(&r);
+    free(trace);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -835,6 +932,7 @@ int main(void)
         cmocka_unit_test(test_tui_model_exercise_keys),
         cmocka_unit_test(test_tui_model_trace_json),
         cmocka_unit_test(test_tui_model_from_pipeline),
+        cmocka_unit_test(test_tui_model_timeline_from_probe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * from_pipeline.c -- a check's result (pipeline.h) in the exercise view's
- * terms (tui_result): the verdicts, the stopping stage's messages, and
- * the timing.  Kept here so that the view never depends on the
+ * terms (tui_result): the verdicts, the stopping stage's messages, the
+ * trace of the first failing check's run (the Timeline), and the
+ * timing.  Kept here so that the view never depends on the
  * pipeline's structures, and the command layer's check hook is three
  * lines.  No curses.
  */
@@ -58,6 +59,10 @@ int tui_result_from_pipeline(tui_result *out, const struct pipeline_result *r)
             v->points = c->points;
             if (!v->name)
                 goto oom;
+            /* The Timeline: the first failing check's run (a trace that
+             * does not parse is no timeline, not an error). */
+            if (!out->trace && !c->passed && c->trace_json)
+                out->trace = tui_trace_from_json(c->trace_json, NULL, 0);
         }
     }
     if (r->nmsgs) {
