@@ -497,6 +497,9 @@ int grade_stats_compute(const gradebook_class *c, grade_stats *s)
 
 /* ---- the terminal summary ---------------------------------------------------- */
 
+/* Checks listed in the terminal; the HTML report has them all. */
+#define SUMMARY_CHECKS 15
+
 static int cmp_check_rate(const void *a, const void *b)
 {
     const grade_check_stat *x = a, *y = b;
@@ -506,6 +509,15 @@ static int cmp_check_rate(const void *a, const void *b)
         return rx < ry ? -1 : 1;
     int c = strcmp(x->exercise, y->exercise);
     return c ? c : strcmp(x->name, y->name);
+}
+
+/* Most common failure first; ties in check order. */
+static int cmp_common(const void *a, const void *b)
+{
+    const grade_check_stat *x = a, *y = b;
+    if (x->common_count != y->common_count)
+        return x->common_count > y->common_count ? -1 : 1;
+    return cmp_check_rate(a, b);
 }
 
 void grade_summary_print(const gradebook_class *c, FILE *out, bool color)
@@ -533,13 +545,18 @@ void grade_summary_print(const gradebook_class *c, FILE *out, bool color)
         memcpy(sorted, s.checks, s.nchecks * sizeof *sorted);
         qsort(sorted, s.nchecks, sizeof *sorted, cmp_check_rate);
         fprintf(out, "\n%sChecks, hardest first%s\n", bold, rst);
-        for (size_t i = 0; i < s.nchecks; i++) {
+        size_t show = s.nchecks < SUMMARY_CHECKS ? s.nchecks : SUMMARY_CHECKS;
+        for (size_t i = 0; i < show; i++) {
             char label[400];
             snprintf(label, sizeof label, "%s %s", sorted[i].exercise,
                      sorted[i].name);
             fprintf(out, "  %-58s %4zu/%-4zu passed\n", label,
                     sorted[i].passed, sorted[i].graded);
         }
+        if (show < s.nchecks)
+            fprintf(out, "  ... and %zu more (lab gradebook export html)\n",
+                    s.nchecks - show);
+        qsort(sorted, s.nchecks, sizeof *sorted, cmp_common);
         fprintf(out, "\n%sMost common failures%s\n", bold, rst);
         size_t shown = 0;
         for (size_t i = 0; i < s.nchecks && shown < 5; i++) {

@@ -522,6 +522,50 @@ static void test_grade_export_csv(void **state)
     free(csv);
 }
 
+static void test_grade_export_csv_quotes_and_defuses(void **state)
+{
+    (void)state;
+    char why[1024];
+    gradebook *gb = NULL;
+    assert_int_equal(gradebook_open(gt_path("names.db"), true, &gb, why,
+                                    sizeof why),
+                     0);
+    assert_int_equal(gradebook_set_exercise(gb, SEND, "t", 0, 17, "h", why,
+                                            sizeof why),
+                     0);
+    gradebook_sub subs[] = {
+        {"=HYPERLINK(\"http://x\")", SEND, NULL, 0, NULL, "nothing"},
+        {"doe, jane", SEND, NULL, 0, NULL, NULL},
+        {"say \"hi\"", SEND, NULL, 0, NULL, NULL},
+        {"@sum", SEND, NULL, 0, NULL, NULL},
+    };
+    assert_int_equal(gradebook_set_current(gb, subs, 4, why, sizeof why), 0);
+    gradebook_class *c = NULL;
+    assert_int_equal(gradebook_load_class(gb, &c, why, sizeof why), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(grade_export_csv(c, f), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, "\"'=HYPERLINK(\"\"http://x\"\")\",0,0\r\n"));
+    assert_non_null(strstr(buf, "\"doe, jane\",0,0\r\n"));
+    assert_non_null(strstr(buf, "\"say \"\"hi\"\"\",0,0\r\n"));
+    assert_non_null(strstr(buf, "\"'@sum\",0,0\r\n"));
+    free(buf);
+    /* File names for exports: safe, and distinct for distinct names. */
+    char *a = grade_student_file_name("a b"), *b = grade_student_file_name("a_b");
+    char *d = grade_student_file_name("../etc");
+    assert_string_not_equal(a, b);
+    assert_string_equal(b, "a_b");
+    assert_null(strchr(d, '/'));
+    assert_true(d[0] != '.');
+    free(a);
+    free(b);
+    free(d);
+    gradebook_class_free(c);
+    gradebook_close(gb);
+}
+
 static void test_grade_export_gradescope(void **state)
 {
     (void)state;
@@ -847,6 +891,7 @@ int main(void)
         cmocka_unit_test(test_grade_four_shards_merged_equal_one_run),
         cmocka_unit_test(test_grade_hidden_checks),
         cmocka_unit_test(test_grade_export_csv),
+        cmocka_unit_test(test_grade_export_csv_quotes_and_defuses),
         cmocka_unit_test(test_grade_export_gradescope),
         cmocka_unit_test(test_grade_export_feedback),
         cmocka_unit_test(test_grade_html_report_in_chromium),
