@@ -399,6 +399,8 @@ static tg_error *run_stages(pipeline__ctx *c)
     if (go)
         r->stage = PIPELINE_STAGE_PROBE;
     tg_error *re = pipeline__probe_release(c, go);
+    if (!re && go)
+        re = pipeline__probe_watch(c, outer);
     if (re && !e)
         e = re;
     else

@@ -146,6 +146,10 @@ typedef struct pipeline__ctx {
 
     void *slices; /* the probe processes (pipeline_probe.c) */
     size_t nslices;
+    size_t slices_running;  /* slice tasks not yet finished */
+    tg_task *watchdog;      /* ends slices that overrun their runs' time */
+    uint64_t probe_deadline_ms; /* the watchdog's wait, set at release */
+    bool deadline_hit;      /* the watchdog cancelled the slices */
     int gates[PIPELINE__MAX_SLICES]; /* their FIFOs, opened O_RDWR */
 
     pipeline__listed *listed; /* from checker --list */
@@ -269,6 +273,11 @@ tg_error *pipeline__probe_release(pipeline__ctx *c, bool go);
 void pipeline__probe_close(pipeline__ctx *c);
 /* Stops the waiting probe processes at once (a stage failed). */
 void pipeline__probe_cancel(pipeline__ctx *c);
+/* After a release that let the runs go: a task in g that cancels the
+ * slices still running once their runs' time (plus slack) is up, so a
+ * probe driver that a submission stops (SIGSTOP) or wedges cannot hold
+ * its job for the sandbox's long backstop.  Their runs become timeouts. */
+tg_error *pipeline__probe_watch(pipeline__ctx *c, tg_group *g);
 
 /*
  * Parses the probe's stdout into the runs: each run gets its validated

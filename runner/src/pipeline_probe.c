@@ -413,9 +413,24 @@ typedef struct slice {
     size_t n;
 } slice;
 
+/* Every exit of a slice: the last one lets the watchdog go. */
+static tg_result slice_done(pipeline__ctx *c, tg_result r)
+{
+    if (--c->slices_running == 0 && c->watchdog)
+        tg_task_cancel(c->watchdog);
+    return r;
+}
+
+static tg_result run_slice_body(slice *s);
+
 static tg_result run_slice(void *arg)
 {
     slice *s = arg;
+    return slice_done(s->c, run_slice_body(s));
+}
+
+static tg_result run_slice_body(slice *s)
+{
     pipeline__ctx *c = s->c;
     char gate[32];
     snprintf(gate, sizeof gate, ".gate%d", s->index);
@@ -436,6 +451,17 @@ static tg_result run_slice(void *arg)
     }
     tg_process_result pr;
     tg_error *e = pipeline__sandboxed(c, &spec, cmd, PROBE_OUT_CAP, &pr);
+    if (e && c->deadline_hit && s->n && pipeline__is_cancel(e)) {
+        /* The watchdog stopped it: every run of this slice ran out of
+         * time, whatever the driver was doing (stopped, wedged). */
+        char ended[160];
+        snprintf(ended, sizeof ended,
+                 "the probe was stopped after %llu ms: out of time",
+                 (unsigned long long)c->probe_deadline_ms);
+        tg_error_unref(e);
+        e = pipeline__frames_parse("", 0, false, ended, s->runs, s->n);
+        return e ? tg_raise(e) : tg_return(NULL);
+    }
     if (e)
         return tg_raise(e);
     if (s->n == 0) { /* told to leave: nothing to read */
@@ -509,10 +535,41 @@ tg_error *pipeline__probe_prepare(pipeline__ctx *c)
 tg_error *pipeline__probe_start(pipeline__ctx *c, tg_group *g)
 {
     slice *sl = c->slices;
-    for (size_t i = 0; i < c->nslices; i++)
+    for (size_t i = 0; i < c->nslices; i++) {
         if (!(sl[i].task = tg_spawn(g, run_slice, &sl[i])))
             return pipeline__fail("out of memory");
+        c->slices_running++;
+    }
     return NULL;
+}
+
+static tg_result watchdog(void *arg)
+{
+    pipeline__ctx *c = arg;
+    tg_error *e = tg_sleep(c->probe_deadline_ms);
+    if (e) { /* every slice finished in time */
+        tg_error_unref(e);
+        return tg_return(NULL);
+    }
+    c->deadline_hit = true;
+    pipeline__probe_cancel(c);
+    return tg_return(NULL);
+}
+
+tg_error *pipeline__probe_watch(pipeline__ctx *c, tg_group *g)
+{
+    slice *sl = c->slices;
+    size_t most = 0;
+    for (size_t i = 0; i < c->nslices; i++)
+        if (sl[i].n > most)
+            most = sl[i].n;
+    if (most == 0 || c->slices_running == 0)
+        return NULL;
+    /* The driver gives each run run_timeout; a run that overruns is its
+     * own failure.  Past this, the driver itself is not doing its job. */
+    c->probe_deadline_ms = most * (run_timeout(c) + 500) + 3000;
+    c->watchdog = tg_spawn(g, watchdog, c);
+    return c->watchdog ? NULL : pipeline__fail("out of memory");
 }
 
 void pipeline__probe_cancel(pipeline__ctx *c)
