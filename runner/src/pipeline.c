@@ -312,6 +312,12 @@ static tg_error *make_box(pipeline__ctx *c)
     if (!pipeline__fmt(c->box, sizeof c->box, "%s/box", c->tmp) ||
         mkdir(c->box, 0755) != 0 || chmod(c->box, 0755) != 0)
         return pipeline__fail("cannot create %s: %s", c->box, strerror(errno));
+    /* Without bubblewrap the jail's uid reaches the box by its host path
+     * (bash turns ./probe into one), so tmp must let it pass through --
+     * search only, never list. */
+    if (!c->caps.bwrap_ok && chmod(c->tmp, 0711) != 0)
+        return pipeline__fail("cannot open %s to the sandbox: %s", c->tmp,
+                              strerror(errno));
     char path[PATH_MAX + 300];
     snprintf(path, sizeof path, "%s/%s", c->box, c->srcname);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

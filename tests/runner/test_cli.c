@@ -1108,6 +1108,43 @@ static void test_cli_check_refuses_bad_arguments(void **s)
 
 /* ---- submit ----------------------------------------------------------- */
 
+/* Where bubblewrap cannot be used, learner mode falls back to the jail
+ * alone: a PATH without bwrap shows it.  A correct file must still pass
+ * and a starter still fail (the jail's uid reaches the box by its host
+ * path then). */
+static void test_cli_check_without_bubblewrap(void **s)
+{
+    (void)s;
+    const char *tools[] = {"cc", "gcc", "bash", "sh", "readelf", "ld",
+                           "as", "env", "cat", "nm", NULL};
+    char *bin = at("nobwrap-bin");
+    assert_int_equal(mkdir(bin, 0755), 0);
+    for (size_t i = 0; tools[i]; i++) {
+        char *src = fmt("/usr/bin/%s", tools[i]);
+        if (access(src, X_OK) == 0)
+            assert_int_equal(symlink(src, fmt("%s/%s", bin, tools[i])), 0);
+    }
+    const char *env[] = {fmt("PATH=%s", bin), NULL};
+    /* As root, the jail's uid reads the lab's headers by their host path:
+     * a checkout is world-readable, unlike this test's private root. */
+    assert_int_equal(chmod(g.root, 0755), 0);
+    assert_int_equal(mkdir(at("elsewhere"), 0755), 0);
+    char *f = at(fmt("elsewhere/%s.c", E(1)->name));
+    spit_str(f, solution(1));
+    run r = lab_env(env, "submit", f, (const char *)NULL);
+    if (r.code != LAB_EXIT_OK)
+        print_message("stdout:\n%s\nstderr:\n%s\n", r.out, r.err);
+    assert_exit(r, LAB_EXIT_OK);
+    size_t n = E(1)->nchecks;
+    assert_has(r.out, fmt("%s: %zu of %zu checks pass", E(1)->id, n, n));
+    size_t len;
+    char *start = starter(1, &len);
+    spit(f, start, len);
+    r = lab_env(env, "submit", f, (const char *)NULL);
+    assert_exit(r, LAB_EXIT_FAILED);
+    assert_has(r.out, "FAIL ");
+}
+
 static void test_cli_submit_finds_the_exercise(void **s)
 {
     (void)s;
@@ -1924,6 +1961,7 @@ int main(void)
         T(test_cli_check_thorough_passes_the_solution),
         T(test_cli_check_refuses_bad_arguments),
         T(test_cli_submit_finds_the_exercise),
+        T(test_cli_check_without_bubblewrap),
         T(test_cli_watch_checks_again_on_every_save),
         T(test_cli_reset_keeps_a_backup_then_restores),
         T(test_cli_reset_without_the_starter_changes_nothing),
