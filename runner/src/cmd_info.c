@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "files.h"
 #include "ui/ui.h"
 
 static ex_status status_of(lab_ctx *ctx, const manifest_exercise *ex)
@@ -103,37 +104,6 @@ static int cmd_list(lab_ctx *ctx, int argc, char **argv)
     return LAB_EXIT_OK;
 }
 
-/* Reads a whole text file; NULL with errno set on failure. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n + 4096 + 1 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            char *b = realloc(buf, cap);
-            if (!b) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = b;
-        }
-        size_t r = fread(buf + n, 1, 4096, f);
-        n += r;
-        if (r < 4096)
-            break;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
 /* lessons/<prefix>*.md, or NULL. */
 static char *lesson_by_prefix(lab_ctx *ctx, const char *prefix)
 {
@@ -203,7 +173,7 @@ static int cmd_lesson(lab_ctx *ctx, int argc, char **argv)
         return rc;
     }
     size_t len;
-    char *text = slurp(path, &len);
+    char *text = files_read(path, 4u << 20, &len);
     if (!text) {
         lab_error(NULL, "cannot read %s", path);
         free(path);
