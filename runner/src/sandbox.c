@@ -270,6 +270,19 @@ static int probe(sandbox_caps *caps, char *why, size_t whylen)
     int rc = -1;
 
     if (have_bwrap) {
+        /* The usual case first, in one trial: bubblewrap and the jail
+         * together.  Only when that fails are they tried apart, to say
+         * which one cannot work here. */
+        char **both =
+            build_argv(caps, &spec, true_cmd, true, true, why, whylen);
+        bool ok = both && trial(both, detail, sizeof detail);
+        sandbox_argv_free(both);
+        if (ok) {
+            caps->bwrap_ok = caps->jail_ok = true;
+            rmdir(dir);
+            return 0;
+        }
+        detail[0] = '\0';
         char **bare =
             build_argv(caps, &spec, true_cmd, true, false, why, whylen);
         caps->bwrap_ok = bare && trial(bare, detail, sizeof detail);
