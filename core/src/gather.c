@@ -12,19 +12,6 @@ static void gather_wait_cancel(tg_task *t)
     g->owner_waiting = false;
 }
 
-/* To the caller the gather is one suspension point: a later tg_group_wait
- * must see whether *it* returned CancelledError, not what its last
- * internal suspension did (as group.c's note_outcome). */
-static void note_outcome(tg_task *self, tg_error *result)
-{
-    tg_error_unref(self->last_cancel);
-    self->last_cancel = NULL;
-    if (tg_error_is(result, &TG_CancelledError)) {
-        self->last_cancel = tg_error_ref(result);
-        self->last_cancel_at = self->suspensions;
-    }
-}
-
 tg_error *tg_gather(size_t n, const tg_fn *fns, void *const *args,
                     tg_result *results)
 {
@@ -67,6 +54,6 @@ tg_error *tg_gather(size_t n, const tg_fn *fns, void *const *args,
     }
     tg__free(tasks);
     tg_group_free(g);
-    note_outcome(self, cancelled);
+    tg__task_note_outcome(self, cancelled);
     return cancelled;
 }

@@ -179,19 +179,6 @@ static tg_error *wait_children(tg_group *g)
     return tg__task_suspend(g->owner, group_wait_cancel, g, "group wait");
 }
 
-/* To the body the wait is one suspension point, whatever it did inside:
- * a later tg_group_wait (of an enclosing group) must see whether *it*
- * returned CancelledError, not what its last internal suspension did. */
-static void note_outcome(tg_task *self, tg_error *result)
-{
-    tg_error_unref(self->last_cancel);
-    self->last_cancel = NULL;
-    if (tg_error_is(result, &TG_CancelledError)) {
-        self->last_cancel = tg_error_ref(result);
-        self->last_cancel_at = self->suspensions;
-    }
-}
-
 tg_error *tg_group_exit(tg_group *g, tg_error *body_error)
 {
     tg__run *run = tg__current_run;
@@ -263,7 +250,7 @@ tg_error *tg_group_exit(tg_group *g, tg_error *body_error)
     }
     tg_error_unref(propagate_cancel);
     tg_error_unref(body_error);
-    note_outcome(self, result);
+    tg__task_note_outcome(self, result);
     tg__trace(run, TG_EV_GROUP_DONE, self, 0, result, NULL);
     return result;
 }

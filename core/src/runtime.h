@@ -208,6 +208,11 @@ void tg__task_free_all(tg__run *run);
  * (NULL or a CancelledError the caller owns). */
 tg_error *tg__task_suspend(tg_task *t, tg__wait_cancel_fn cancel,
                            void *data, const char *what);
+/* Records result as what t's latest suspension point returned: a group
+ * wait or a gather is one suspension point to its caller, whatever it
+ * did inside, so that a later tg_group_wait sees whether *it* returned
+ * CancelledError. */
+void tg__task_note_outcome(tg_task *t, tg_error *result);
 /* Completes the future a task is parked on: it resumes with NULL. */
 void tg__task_wake(tg_task *t);
 /* Asks the CPU to fetch what running h will touch first. */

@@ -249,6 +249,16 @@ void tg__handle_prefetch(const tg__handle *h)
     }
 }
 
+void tg__task_note_outcome(tg_task *t, tg_error *result)
+{
+    tg_error_unref(t->last_cancel);
+    t->last_cancel = NULL;
+    if (tg_error_is(result, &TG_CancelledError)) {
+        t->last_cancel = tg_error_ref(result);
+        t->last_cancel_at = t->suspensions;
+    }
+}
+
 void tg__task_wake(tg_task *t)
 {
     t->waiting = false;
