@@ -201,7 +201,6 @@ tg_error *tg_group_exit(tg_group *g, tg_error *body_error)
      * but a group that never spawned has no array yet (nor children). */
     if (body_error && g->errors_cap == 0 && !reserve_error_slot(g)) {
         tg_error_unref(body_error);
-        g->finished = true;
         return tg__error_oom();
     }
 
@@ -229,7 +228,6 @@ tg_error *tg_group_exit(tg_group *g, tg_error *body_error)
             tg_error_unref(e);
         }
     }
-    g->finished = true;
 
     tg_error *result = NULL;
     if (propagate_cancel && g->nerrors == 0) {

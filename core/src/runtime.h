@@ -97,7 +97,6 @@ struct tg_group {
     tg_task *tasks_tail;
     size_t active;           /* registered tasks not yet done-called-back */
     bool exiting;            /* wait has begun */
-    bool finished;           /* wait has returned */
     bool aborting;           /* children are being cancelled */
     bool parent_cancel_requested; /* we cancelled the owner ourselves */
     bool owner_waiting;      /* owner is parked on the completion future */
