@@ -71,7 +71,9 @@ JAIL       := $(if $(JAIL_SRC),$(BUILD)/lab-jail)
 
 # ---- tests ---------------------------------------------------------------
 CORE_TEST_SRC := $(wildcard tests/core/test_*.c)
-CORE_TESTS    := $(CORE_TEST_SRC:%.c=$(BUILD)/%)
+# test_fiber_canary: test_fiber again, with no guard pages at all, so that
+# the canary that protects stacks past the guarded ones is tested too.
+CORE_TESTS    := $(CORE_TEST_SRC:%.c=$(BUILD)/%) $(BUILD)/tests/core/test_fiber_canary
 RUNNER_TEST_SRC := $(wildcard tests/runner/test_*.c)
 RUNNER_TESTS    := $(RUNNER_TEST_SRC:%.c=$(BUILD)/%)
 TEST_SUPPORT  := $(wildcard tests/support/*.c)
@@ -151,6 +153,19 @@ $(BUILD)/tests/core/test_%: tests/core/test_%.c $(LIBTG) $(TEST_SUPPORT_OBJ)
 	$(if $(Q),@echo "  TEST    $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(PKGS_TEST)) -Itests/support \
 		-o $@ $< $(TEST_SUPPORT_OBJ) $(ALL_LDFLAGS) $(LIBTG) \
+		$(call pkg_libs,$(PKGS_TEST) $(PKGS_CORE)) -lm
+
+$(BUILD)/core/src/fiber_canary.o: core/src/fiber.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -DGUARDED_STACKS=0 -c $< -o $@
+
+$(BUILD)/tests/core/test_fiber_canary: tests/core/test_fiber.c \
+		$(BUILD)/core/src/fiber_canary.o $(LIBTG) $(TEST_SUPPORT_OBJ)
+	@mkdir -p $(dir $@)
+	$(if $(Q),@echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -DTG_TEST_CANARY_ONLY $(call pkg_cflags,$(PKGS_TEST)) \
+		-Itests/support -o $@ $< $(BUILD)/core/src/fiber_canary.o \
+		$(TEST_SUPPORT_OBJ) $(ALL_LDFLAGS) $(LIBTG) \
 		$(call pkg_libs,$(PKGS_TEST) $(PKGS_CORE)) -lm
 
 $(BUILD)/bench/bench_%: bench/bench_%.c $(LIBTG)

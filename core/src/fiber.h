@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #if !defined(TG_FORCE_UCONTEXT) &&                                           \
     (defined(__x86_64__) || defined(__aarch64__))
@@ -39,8 +40,9 @@ struct tg__fiber {
     void *arg;
     void *asan_fake_stack;   /* ASan bookkeeping across switches */
     unsigned valgrind_id;    /* valgrind stack registration */
-    bool guarded;            /* a PROT_NONE page lies just below stack_lo */
+    bool guarded;            /* a guard page lies just below stack_lo */
     const void *canary;      /* words an overflow would hit first, or NULL */
+    const uint64_t *spare;   /* unguarded: the page below, never written */
     struct tg__fiber_pool *pool;
 };
 
@@ -81,8 +83,15 @@ void tg__fiber_resume(tg__fiber_ctx *sched, tg__fiber *f);
 /* From inside f: back to the scheduler.  finished: f never runs again. */
 void tg__fiber_yield(tg__fiber *f, tg__fiber_ctx *sched, bool finished);
 
-/* Aborts with a clear message when f overflowed its stack. */
-void tg__fiber_check(const tg__fiber *f, unsigned long long task_id);
+/* Aborts with a clear message when f overflowed its stack.  A guarded
+ * stack needs no check: its overflow has already faulted. */
+void tg__fiber_check_unguarded(const tg__fiber *f, unsigned long long task_id);
+static inline void tg__fiber_check(const tg__fiber *f,
+                                   unsigned long long task_id)
+{
+    if (__builtin_expect(!f->guarded, 0))
+        tg__fiber_check_unguarded(f, task_id);
+}
 
 size_t tg__fiber_default_stack_size(void);
 
