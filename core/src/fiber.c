@@ -429,14 +429,7 @@ static volatile sig_atomic_t handler_installed;
 static struct sigaction previous_action;
 static stack_t previous_altstack;
 static char *alt_stack;
-static tg__fiber *volatile running_fiber;
-static volatile unsigned long long running_task;
-
-void tg__fiber_set_running(tg__fiber *f, unsigned long long task_id)
-{
-    running_fiber = f;
-    running_task = task_id;
-}
+tg__fiber *volatile tg__running_fiber;
 
 /* Async-signal-safe: only write(2) and a hand-made number. */
 static void write_str(const char *s)
@@ -465,12 +458,12 @@ static void write_num(unsigned long long v)
 static void on_segv(int sig, siginfo_t *info, void *uctx)
 {
     (void)uctx;
-    tg__fiber *f = running_fiber;
+    tg__fiber *f = tg__running_fiber;
     char *addr = info->si_addr;
     if (f && f->guarded && addr >= f->stack_lo - page_size() &&
         addr < f->stack_lo + CANARY_BYTES) {
         write_str("tg: fatal: stack overflow in task ");
-        write_num(running_task);
+        write_num(f->task_id);
         write_str(": it used more than its ");
         write_num(f->stack_size);
         write_str("-byte stack.\ntg: look for deep recursion or large "
@@ -513,6 +506,6 @@ void tg__fiber_overflow_handler_remove(void)
     sigaltstack(&previous_altstack, NULL);
     tg__free(alt_stack);
     alt_stack = NULL;
-    running_fiber = NULL;
+    tg__running_fiber = NULL;
     handler_installed = 0;
 }

@@ -44,6 +44,7 @@ struct tg__fiber {
     const void *canary;      /* words an overflow would hit first, or NULL */
     const uint64_t *spare;   /* unguarded: the page below, never written */
     struct tg__fiber_pool *pool;
+    unsigned long long task_id; /* whose stack it is now, for reports */
 };
 
 typedef struct tg__fiber_pool {
@@ -100,7 +101,11 @@ size_t tg__fiber_default_stack_size(void);
  * only when SIGSEGV has its default action (sanitizers keep theirs). */
 void tg__fiber_overflow_handler_install(void);
 void tg__fiber_overflow_handler_remove(void);
-/* The fiber running now (for the handler), and its task id. */
-void tg__fiber_set_running(tg__fiber *f, unsigned long long task_id);
+/* The fiber running now, for the handler. */
+extern tg__fiber *volatile tg__running_fiber;
+static inline void tg__fiber_set_running(tg__fiber *f)
+{
+    tg__running_fiber = f;
+}
 
 #endif /* TG_FIBER_H */

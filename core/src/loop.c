@@ -22,17 +22,6 @@ _Thread_local tg__run *tg__current_run;
  * blocking after being cancelled. */
 #define MAX_DEADLOCK_BREAKS 64
 
-void tg__call_soon(tg__run *run, tg__handle *h)
-{
-    tg__list_append(&run->ready, &h->node);
-}
-
-void tg__handle_cancel(tg__handle *h)
-{
-    if (tg__node_linked(&h->node))
-        tg__list_remove(&h->node);
-}
-
 uint64_t tg__clock(tg__run *run)
 {
     if (run->opts.virtual_time)
@@ -80,11 +69,14 @@ static void run_batch(tg__run *run)
         tg__list_remove(&h->node);
         if (h == &run->batch_end)
             break;
-        /* Thousands of tasks do not fit in cache: start fetching the
-         * next one's stack while this one runs. */
-        if (run->ready.next != &run->ready)
-            tg__handle_prefetch(
-                TG__CONTAINER_OF(run->ready.next, tg__handle, node));
+        /* Thousands of tasks do not fit in cache: while this one runs,
+         * fetch the next one's stack (its task struct was fetched one
+         * step ago) and the task struct of the one after. */
+        tg__node *next = run->ready.next;
+        if (next != &run->ready) {
+            tg__handle_prefetch(TG__CONTAINER_OF(next, tg__handle, node));
+            __builtin_prefetch(next->next);
+        }
         h->run(h);
     }
 }

@@ -56,32 +56,36 @@ typedef enum tg__task_state {
 /* What a suspended task waits on, so that cancel() can detach it. */
 typedef void (*tg__wait_cancel_fn)(tg_task *t);
 
+/* Laid out by use: line 0 is what every step touches, line 1 what
+ * suspending and finishing touch, the rest is cold.  Cache-line aligned,
+ * so that the scheduler can prefetch a task as two lines. */
 struct tg_task {
+    /* line 0 */
     tg__handle step;        /* "run my next step" in the ready queue */
     tg__handle done;        /* "run my done callbacks" in the ready queue */
-    uint64_t id;            /* 1 is main; order of spawning */
     tg__task_state state;
-    tg_fn fn;
-    void *arg;
-    char *name;             /* NULL: "task-<id>" is shown */
-    tg_group *group;        /* the group it belongs to (NULL for main) */
-    tg_task *group_next;    /* next task in group->tasks (spawn order) */
-    tg__fiber *fiber;       /* while started and not done */
-    tg_result result;       /* once done; owns result.error */
-
-    int cancels_requested;  /* cancel() calls not yet uncancel()ed */
     bool must_cancel;       /* deliver CancelledError at the next step */
     bool waiting;           /* parked on a future not yet completed */
     bool registered;        /* counted in group->active */
+    tg__fiber *fiber;       /* while started and not done */
+    /* line 1 */
+    tg_group *group;        /* the group it belongs to (NULL for main) */
+    tg_result result;       /* once done; owns result.error */
+    tg_error *resume_error; /* what the suspension point returns */
+    tg_error *last_cancel;  /* CancelledError the latest one returned */
+    uint64_t suspensions;   /* completed suspension points */
     tg__wait_cancel_fn wait_cancel; /* detaches from what it waits on */
     void *wait_data;        /* for wait_cancel */
-    tg_error *resume_error; /* what the suspension point returns */
-
-    uint64_t suspensions;   /* completed suspension points */
-    tg_error *last_cancel;  /* CancelledError the latest one returned */
+    /* cold */
+    uint64_t id;            /* 1 is main; order of spawning */
+    tg_fn fn;
+    void *arg;
+    char *name;             /* NULL: "task-<id>" is shown */
+    tg_task *group_next;    /* next task in group->tasks (spawn order) */
+    int cancels_requested;  /* cancel() calls not yet uncancel()ed */
     uint64_t last_cancel_at;/* value of suspensions when it did */
     tg_task *free_next;     /* in the run's free list */
-};
+} __attribute__((aligned(64)));
 
 /* ---- groups ---------------------------------------------------------------- */
 
@@ -178,8 +182,19 @@ static inline void tg__list_remove(tg__node *n)
     ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
 
 /* ---- loop.c -------------------------------------------------------------- */
-void tg__call_soon(tg__run *run, tg__handle *h);
-void tg__handle_cancel(tg__handle *h); /* unqueue if queued */
+/* Queues h to run in the next batch (FIFO). */
+static inline void tg__call_soon(tg__run *run, tg__handle *h)
+{
+    tg__list_append(&run->ready, &h->node);
+}
+
+/* Unqueues h if it is queued. */
+static inline void tg__handle_cancel(tg__handle *h)
+{
+    if (tg__node_linked(&h->node))
+        tg__list_remove(&h->node);
+}
+
 uint64_t tg__clock(tg__run *run);
 void tg__trace_emit(tg__run *run, tg_event_kind kind, const tg_task *t,
                     uint64_t peer, const tg_error *e, const char *detail);

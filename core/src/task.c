@@ -37,6 +37,8 @@ static tg_task *task_alloc(tg__run *run)
     tg_task *t = run->task_free;
     if (t) {
         run->task_free = t->free_next;
+        if (t->free_next) /* a spawn loop takes the next one soon */
+            __builtin_prefetch(t->free_next, 1);
         return t;
     }
     if (run->ntask_chunks == 0 || run->task_chunk_fill == TASK_CHUNK) {
@@ -48,13 +50,15 @@ static tg_task *task_alloc(tg__run *run)
             run->task_chunks = chunks;
             run->task_chunks_cap = cap;
         }
-        void *chunk = tg__malloc(TASK_CHUNK * sizeof(tg_task));
+        /* Room to align the tasks to cache lines; freed as allocated. */
+        void *chunk = tg__malloc(TASK_CHUNK * sizeof(tg_task) + 63);
         if (!chunk)
             return NULL;
         run->task_chunks[run->ntask_chunks++] = chunk;
         run->task_chunk_fill = 0;
     }
-    tg_task *chunk = run->task_chunks[run->ntask_chunks - 1];
+    uintptr_t raw = (uintptr_t)run->task_chunks[run->ntask_chunks - 1];
+    tg_task *chunk = (tg_task *)((raw + 63) & ~(uintptr_t)63);
     return &chunk[run->task_chunk_fill++];
 }
 
@@ -88,10 +92,15 @@ tg_task *tg__task_new(tg__run *run, tg_group *g, tg_fn fn, void *arg,
 
 void tg__task_free(tg__run *run, tg_task *t)
 {
-    tg_error_unref(t->result.error);
-    tg_error_unref(t->resume_error);
-    tg_error_unref(t->last_cancel);
-    tg__free(t->name);
+    /* Most tasks own none of these: skip the calls (thousands per group). */
+    if (t->result.error)
+        tg_error_unref(t->result.error);
+    if (t->resume_error)
+        tg_error_unref(t->resume_error);
+    if (t->last_cancel)
+        tg_error_unref(t->last_cancel);
+    if (t->name)
+        tg__free(t->name);
     tg__handle_cancel(&t->step);
     tg__handle_cancel(&t->done);
     if (t->fiber)
@@ -125,8 +134,10 @@ static void task_finish(tg__run *run, tg_task *t, tg_result r)
     t->must_cancel = false;
     t->result = r;
     t->state = TG__TASK_DONE;
-    tg_error_unref(t->last_cancel);
-    t->last_cancel = NULL;
+    if (t->last_cancel) {
+        tg_error_unref(t->last_cancel);
+        t->last_cancel = NULL;
+    }
     run->tasks_not_done--;
     tg__trace(run, r.error ? TG_EV_RAISE : TG_EV_RETURN, t, 0, r.error, NULL);
     if (t->group)
@@ -192,12 +203,13 @@ static void task_step(tg__handle *h)
             task_finish(run, t, tg_raise(tg__error_oom()));
             return;
         }
+        t->fiber->task_id = (unsigned long long)t->id;
     }
     t->state = TG__TASK_RUNNING;
     run->current = t;
-    tg__fiber_set_running(t->fiber, (unsigned long long)t->id);
+    tg__fiber_set_running(t->fiber);
     tg__fiber_resume(&run->sched_ctx, t->fiber);
-    tg__fiber_set_running(NULL, 0);
+    tg__fiber_set_running(NULL);
     run->current = NULL;
     tg__fiber_check(t->fiber, (unsigned long long)t->id);
 
@@ -225,9 +237,11 @@ tg_error *tg__task_suspend(tg_task *t, tg__wait_cancel_fn cancel,
     tg_error *e = t->resume_error;
     t->resume_error = NULL;
     t->suspensions++;
-    tg_error_unref(t->last_cancel);
-    t->last_cancel = NULL;
-    if (tg_error_is(e, &TG_CancelledError)) {
+    if (t->last_cancel) {
+        tg_error_unref(t->last_cancel);
+        t->last_cancel = NULL;
+    }
+    if (e && tg_error_is(e, &TG_CancelledError)) {
         t->last_cancel = tg_error_ref(e);
         t->last_cancel_at = t->suspensions;
         tg__trace(run, TG_EV_CANCELLED, t, 0, e, what);
@@ -242,6 +256,7 @@ void tg__handle_prefetch(const tg__handle *h)
     if (h->run != task_step)
         return;
     const tg_task *t = TG__CONTAINER_OF(h, tg_task, step);
+    __builtin_prefetch((const char *)t + 64);
     if (t->fiber) {
         __builtin_prefetch(t->fiber);
         __builtin_prefetch(t->fiber->ctx.sp);
