@@ -317,6 +317,14 @@ tg__fiber *tg__fiber_get(tg__fiber_pool *pool, void (*entry)(void *),
     tg__fiber *f = pool->free;
     if (f) {
         pool->free = f->next_free;
+        /* The free list runs through the stacks: each hop is a cache and
+         * TLB miss, so start fetching the next one now, with the lines
+         * below it that its first frames will use (it is taken soon when
+         * thousands of tasks start in one iteration). */
+        const char *next = (const char *)f->next_free;
+        if (next)
+            for (int line = 0; line < 5; line++)
+                __builtin_prefetch(next - 64 * line, 1);
         tg__fiber_check(f, 0);
     } else {
         f = pool_carve(pool);

@@ -253,14 +253,20 @@ tg_error *tg__task_suspend(tg_task *t, tg__wait_cancel_fn cancel,
 
 void tg__handle_prefetch(const tg__handle *h)
 {
-    if (h->run != task_step)
+    const tg_task *t;
+    if (h->run == task_step)
+        t = TG__CONTAINER_OF(h, tg_task, step);
+    else if (h->run == task_done_callbacks)
+        t = TG__CONTAINER_OF(h, tg_task, done);
+    else
         return;
-    const tg_task *t = TG__CONTAINER_OF(h, tg_task, step);
     __builtin_prefetch((const char *)t + 64);
-    if (t->fiber) {
+    if (h->run == task_step && t->fiber) {
+        const char *sp = t->fiber->ctx.sp;
         __builtin_prefetch(t->fiber);
-        __builtin_prefetch(t->fiber->ctx.sp);
-        __builtin_prefetch((const char *)t->fiber->ctx.sp + 64);
+        __builtin_prefetch(sp);
+        __builtin_prefetch(sp + 64);
+        __builtin_prefetch(sp + 128);
     }
 }
 
