@@ -15,7 +15,6 @@
 #include "error_internal.h"
 
 static _Thread_local size_t live_count;   /* non-static errors alive */
-static _Thread_local uint64_t next_id;    /* for tg_error.origin */
 static _Thread_local tg_error *free_head; /* errors waiting to be freed, */
 static _Thread_local tg_error *free_tail; /* oldest first */
 static _Thread_local bool freeing;        /* a drain loop is running */
@@ -61,7 +60,6 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
     e->message = text;
     e->members = n_members ? (tg_error **)(e + 1) : NULL;
     e->n_members = (uint32_t)n_members;
-    e->origin = ++next_id;
     live_count++;
     return e;
 }

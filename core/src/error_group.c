@@ -118,7 +118,6 @@ tg_error *tg__error_group_derive(const tg_error *orig, tg_error *pin,
         pin->held = true;
     g->file = orig->file;
     g->line = orig->line;
-    g->origin = orig->origin;
     /* orig's cause and context are already held (by orig). */
     g->cause = tg_error_ref(orig->cause);
     g->context = tg_error_ref(orig->context);

@@ -43,9 +43,6 @@ struct tg_error {
                             * nor the release touches a leaf's count. */
     char **notes;          /* each note its own allocation */
     uint32_t n_notes, cap_notes;
-    uint64_t origin; /* a split part: the id of the group it was
-                      * derived from (transitively); else its own
-                      * id, unique in the thread */
     union {
         uint64_t mark;       /* alive: the last cycle walk that saw it */
         tg_error *next_free; /* released: link in the free list */
