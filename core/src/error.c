@@ -42,14 +42,18 @@ tg_error *tg__error_cancelled_static(void)
 }
 
 tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
-                          size_t msg_len, size_t n_members, size_t extra)
+                          size_t msg_len, size_t n_members, size_t extra,
+                          tg__slab_arena *arena)
 {
     size_t members_size = n_members * 2 * sizeof(void *) + extra;
-    tg_error *e = tg__malloc(sizeof *e + members_size + msg_len + 1);
+    size_t size = tg__error_block_size(msg_len, n_members, extra);
+    tg__slab *slab = NULL;
+    tg_error *e = arena ? tg__slab_alloc(arena, size, &slab) : tg__malloc(size);
     if (!e)
         return NULL;
     /* The members are the caller's to fill in; the extra bytes start 0. */
     memset(e, 0, sizeof *e);
+    e->slab = slab;
     memset((char *)(e + 1) + n_members * 2 * sizeof(void *), 0, extra);
     char *text = (char *)(e + 1) + members_size;
     if (msg && msg_len)
@@ -85,7 +89,7 @@ tg_error *tg_error_newv_at(const char *file, int line,
         if (len < 0)
             len = 0; /* an encoding error: keep the error, lose the text */
     }
-    tg_error *e = tg__error_alloc(type, NULL, (size_t)len, 0, 0);
+    tg_error *e = tg__error_alloc(type, NULL, (size_t)len, 0, 0, NULL);
     if (!e)
         return &oom_error;
     if (len > 0)
@@ -98,7 +102,8 @@ tg_error *tg_error_newv_at(const char *file, int line,
 tg_error *tg__error_oom_with_context(tg_error *g)
 {
     static const char text[] = "out of memory";
-    tg_error *e = tg__error_alloc(&TG_MemoryError, text, sizeof text - 1, 0, 0);
+    tg_error *e =
+        tg__error_alloc(&TG_MemoryError, text, sizeof text - 1, 0, 0, NULL);
     if (!e)
         return &oom_error;
     tg__error_set_context_raw(e, tg_error_ref(g));
@@ -141,8 +146,16 @@ static void destroy(tg_error *e)
     for (size_t i = 0; i < e->n_notes; i++)
         tg__free(e->notes[i]);
     tg__free(e->notes);
-    live_count--;
-    tg__free(e);
+    if (e->slab) /* a split part, with no message of its own */
+        tg__slab_free(e->slab, e,
+                      tg__error_block_size(0, e->n_members,
+                                           tg__part_extra(e->n_members)));
+    else
+        tg__free(e);
+    /* The thread's last error is gone: the cached slabs go too, so they
+     * never outlive the errors they served. */
+    if (--live_count == 0)
+        tg__slab_cache_drop();
 }
 
 void tg_error_unref(tg_error *e)

@@ -18,8 +18,8 @@ const tg_error_type *tg__error_group_type(tg_error *const *errs, size_t n)
 
 tg_error *tg__error_group_make(const char *msg, tg_error *const *errs, size_t n)
 {
-    tg_error *g =
-        tg__error_alloc(tg__error_group_type(errs, n), msg, strlen(msg), n, 0);
+    tg_error *g = tg__error_alloc(tg__error_group_type(errs, n), msg,
+                                  strlen(msg), n, 0, NULL);
     if (!g)
         return NULL;
     const tg_error_type **types = tg__member_types(g);
@@ -85,7 +85,8 @@ tg_error *tg_error_group_new_at(const char *file, int line, const char *msg,
 }
 
 tg_error *tg__error_group_derive(const tg_error *orig, tg_error *pin,
-                                 const tg__part *members, size_t n)
+                                 const tg__part *members, size_t n,
+                                 tg__slab_arena *arena)
 {
     /* A part of an ExceptionGroup holds only Exceptions. */
     const tg_error_type *type = &TG_ExceptionGroup;
@@ -96,7 +97,7 @@ tg_error *tg__error_group_derive(const tg_error *orig, tg_error *pin,
                 break;
             }
     /* The message is borrowed too: orig lives as long as pin does. */
-    tg_error *g = tg__error_alloc(type, "", 0, n, (n + 7) / 8);
+    tg_error *g = tg__error_alloc(type, NULL, 0, n, tg__part_extra(n), arena);
     if (!g)
         return NULL;
     g->message = orig->message;

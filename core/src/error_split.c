@@ -47,6 +47,7 @@ typedef struct split_ctx {
     const tg__ptrset *ids; /* match leaves by identity (projection) */
     bool want_rest;        /* subgroup and projection need only the match */
     tg_error *root;        /* the group being split: pins every part */
+    tg__slab_arena arena;  /* where the parts are cut from */
     part_stack match, rest;
 } split_ctx;
 
@@ -106,15 +107,16 @@ static int finish(split_ctx *c, const frame *f, tg_error **match,
 {
     *match = *rest = NULL;
     if (c->match.len > f->mbase) {
-        *match = tg__error_group_derive(
-            f->g, c->root, c->match.items + f->mbase, c->match.len - f->mbase);
+        *match =
+            tg__error_group_derive(f->g, c->root, c->match.items + f->mbase,
+                                   c->match.len - f->mbase, &c->arena);
         if (!*match)
             goto fail;
         c->match.len = f->mbase; /* the references moved into *match */
     }
     if (c->rest.len > f->rbase) {
         *rest = tg__error_group_derive(f->g, c->root, c->rest.items + f->rbase,
-                                       c->rest.len - f->rbase);
+                                       c->rest.len - f->rbase, &c->arena);
         if (!*rest)
             goto fail;
         c->rest.len = f->rbase;
@@ -202,6 +204,7 @@ static int run_split(split_ctx *c, tg_error *g, tg_error **match,
 {
     tg_error *r = NULL;
     int rc = split_walk(c, g, match, rest ? rest : &r);
+    tg__slab_arena_end(&c->arena);
     tg__free(c->match.items);
     tg__free(c->rest.items);
     return rc;
