@@ -15,8 +15,7 @@
 #include "error_internal.h"
 
 static _Thread_local size_t live_count;   /* non-static errors alive */
-static _Thread_local tg_error *free_head; /* errors waiting to be freed, */
-static _Thread_local tg_error *free_tail; /* oldest first */
+static _Thread_local tg_error *free_head; /* errors waiting to be freed */
 static _Thread_local bool freeing;        /* a drain loop is running */
 
 /* refs == 0 makes these immortal: never counted, never changed. */
@@ -127,25 +126,40 @@ tg_error *tg_error_ref(tg_error *e)
     return e;
 }
 
-/* Frees one error whose count reached zero; its links go to the free list
- * through tg_error_unref, so this never recurses. */
+/* Drops a reference that an error being destroyed held: e goes on the
+ * free list when it was the last.  Inline, as most links are NULL or
+ * still held elsewhere. */
+static inline void drop(tg_error *e)
+{
+    if (e && !tg__error_is_static(e) && --e->refs == 0) {
+        e->u.next_free = free_head;
+        free_head = e;
+    }
+}
+
+/* Frees one error whose count reached zero; its links go to the free list,
+ * so this never recurses.  The members are let go last to first: the free
+ * list is a stack, so the first member is freed next, then its own first
+ * member, and so on, each soon after drop touched it. */
 static void destroy(tg_error *e)
 {
+    drop(e->cause);
+    drop(e->context);
     if (e->pin) {
         /* A split part: only its own sub-parts are references. */
-        for (size_t i = 0; e->owns_some && i < e->n_members; i++)
+        for (size_t i = e->owns_some ? e->n_members : 0; i-- > 0;)
             if (tg__member_owned(e, i))
-                tg_error_unref(e->members[i]);
-        tg_error_unref(e->pin);
+                drop(e->members[i]);
+        drop(e->pin);
     } else {
-        for (size_t i = 0; i < e->n_members; i++)
-            tg_error_unref(e->members[i]);
+        for (size_t i = e->n_members; i-- > 0;)
+            drop(e->members[i]);
     }
-    tg_error_unref(e->cause);
-    tg_error_unref(e->context);
-    for (size_t i = 0; i < e->n_notes; i++)
-        tg__free(e->notes[i]);
-    tg__free(e->notes);
+    if (e->notes) {
+        for (size_t i = 0; i < e->n_notes; i++)
+            tg__free(e->notes[i]);
+        tg__free(e->notes);
+    }
     if (e->slab) /* a split part, with no message of its own */
         tg__slab_free(e->slab, e,
                       tg__error_block_size(0, e->n_members,
@@ -165,21 +179,13 @@ void tg_error_unref(tg_error *e)
     assert(e->refs > 0);
     if (--e->refs > 0)
         return;
-    /* First in, first out: a group's members are then freed in the order
-     * they were made, which is the order memory is most likely laid out. */
-    e->u.next_free = NULL;
-    if (free_tail)
-        free_tail->u.next_free = e;
-    else
-        free_head = e;
-    free_tail = e;
+    e->u.next_free = free_head; /* a stack: see destroy */
+    free_head = e;
     if (freeing)
         return; /* the loop below, further up the stack, will get to it */
     freeing = true;
     while ((e = free_head) != NULL) {
         free_head = e->u.next_free;
-        if (!free_head)
-            free_tail = NULL;
         destroy(e);
     }
     freeing = false;
