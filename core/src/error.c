@@ -50,19 +50,20 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
     tg_error *e = arena ? tg__slab_alloc(arena, size, &slab) : tg__malloc(size);
     if (!e)
         return NULL;
-    /* The members are the caller's to fill in; the extra bytes start 0. */
-    memset(e, 0, sizeof *e);
-    e->slab = slab;
-    memset((char *)(e + 1) + n_members * 2 * sizeof(void *), 0, extra);
     char *text = (char *)(e + 1) + members_size;
     if (msg && msg_len)
         memcpy(text, msg, msg_len);
     text[msg_len] = '\0';
-    e->type = type;
-    e->refs = 1;
-    e->message = text;
-    e->members = n_members ? (tg_error **)(e + 1) : NULL;
-    e->n_members = (uint32_t)n_members;
+    /* Every other field starts zero; the members, their types and the
+     * extra bytes are the caller's to fill in. */
+    *e = (tg_error){
+        .type = type,
+        .refs = 1,
+        .n_members = (uint32_t)n_members,
+        .members = n_members ? (tg_error **)(e + 1) : NULL,
+        .message = text,
+        .slab = slab,
+    };
     live_count++;
     return e;
 }
@@ -121,9 +122,7 @@ tg_error *tg_error_new_at(const char *file, int line, const tg_error_type *type,
 
 tg_error *tg_error_ref(tg_error *e)
 {
-    if (e && !tg__error_is_static(e))
-        e->refs++;
-    return e;
+    return tg__error_ref(e);
 }
 
 /* Drops a reference that an error being destroyed held: e goes on the

@@ -78,9 +78,9 @@ size_t tg__slab_cache_count(void);
 /* ---- error.c ------------------------------------------------------------ */
 
 /* Allocates an error of type with room for a msg_len-byte message,
- * n_members member pointers and their types (the caller fills them in
- * before anything can read or release the error) and extra zeroed bytes
- * after them, all in one block, so an error costs one allocation: its own
+ * n_members member pointers, their types and extra bytes after them (the
+ * caller fills all three in before anything can read or release the
+ * error), all in one block, so an error costs one allocation: its own
  * malloc block, or when arena is not NULL, a piece of one of the arena's
  * slabs (then msg must be NULL and msg_len 0: split parts borrow their
  * message).  The message is copied from msg, or left for the caller to
@@ -192,7 +192,8 @@ static inline bool tg__tag_owned(tg_error *t)
  * BaseExceptionGroup.derive followed by the metadata copy that split()
  * does; as derive() does, the type is picked again from the members.  The
  * part takes a reference to pin, the group being split, which keeps the
- * borrowed members alive, and takes over the owned ones on success.  Its
+ * borrowed members alive, and takes over the owned ones (sub-parts the
+ * caller has already marked held) on success.  Its
  * memory is cut from arena's slabs.  Returns NULL on OOM, and then the
  * caller still owns them.
  */
@@ -273,6 +274,14 @@ static inline bool tg__type_is(const tg_error_type *type,
 static inline bool tg__error_is_static(const tg_error *e)
 {
     return e->refs == 0;
+}
+
+/* tg_error_ref, inline for split and derive. */
+static inline tg_error *tg__error_ref(tg_error *e)
+{
+    if (e && !tg__error_is_static(e))
+        e->refs++;
+    return e;
 }
 
 #endif /* TG_ERROR_INTERNAL_H */
