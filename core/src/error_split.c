@@ -44,9 +44,10 @@ typedef struct part_stack {
 
 /* A split by type asks the same question of every member, and a group
  * holds few distinct types: the answers are kept, per type, for the
- * whole split (types never change).  Indexed by address: the types of
- * one program are neighbours, a few dozen bytes apart. */
-enum { MEMO_SIZE = 8 };
+ * whole split (types never change), in a small open-addressing table
+ * indexed by address (types are structs of 16 bytes, and the built-in
+ * ones are neighbours: they fall in consecutive slots). */
+enum { MEMO_SIZE = 16 };
 typedef struct type_memo {
     const tg_error_type *type; /* NULL: empty */
     bool matches;              /* whether an error of type matches */
@@ -118,13 +119,28 @@ static bool type_test(tg_match m, const tg_error_type *type)
     return false;
 }
 
+/* memo_matches when type is not in the first slot it looks at. */
+static bool memo_probe(type_memo *memo, const tg_match *m,
+                       const tg_error_type *type, size_t i)
+{
+    for (size_t k = 0; k < MEMO_SIZE; k++, i = (i + 1) % MEMO_SIZE) {
+        if (memo[i].type == type)
+            return memo[i].matches;
+        if (!memo[i].type) {
+            memo[i] = (type_memo){type, type_test(*m, type)};
+            return memo[i].matches;
+        }
+    }
+    return type_test(*m, type); /* a split over 16 types: no memo left */
+}
+
 static inline bool memo_matches(type_memo *memo, const tg_match *m,
                                 const tg_error_type *type)
 {
-    type_memo *slot = &memo[((uintptr_t)type >> 4) % MEMO_SIZE];
-    if (slot->type != type)
-        *slot = (type_memo){type, type_test(*m, type)};
-    return slot->matches;
+    size_t i = ((uintptr_t)type >> 4) % MEMO_SIZE;
+    if (memo[i].type == type)
+        return memo[i].matches;
+    return memo_probe(memo, m, type, i);
 }
 
 /* Whether e, of the given type, matches.  Matching by type or identity
