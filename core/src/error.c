@@ -50,7 +50,7 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
     tg_error *e = arena ? tg__slab_alloc(arena, size, &slab) : tg__malloc(size);
     if (!e)
         return NULL;
-    char *text = (char *)(e + 1) + members_size;
+    char *text = (char *)e->members + members_size;
     if (msg && msg_len)
         memcpy(text, msg, msg_len);
     text[msg_len] = '\0';
@@ -60,7 +60,6 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
         .type = type,
         .refs = 1,
         .n_members = (uint32_t)n_members,
-        .members = n_members ? (tg_error **)(e + 1) : NULL,
         .message = text,
         .slab = slab,
     };

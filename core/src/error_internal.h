@@ -29,9 +29,6 @@ struct tg_error {
                             * then can a new link close a cycle */
     bool owns_some;        /* a split part with owned members (most
                             * parts of leaves own none: skip the bitmap) */
-    tg_error **members;    /* groups only, same block; followed there by
-                            * the members' types (see tg__member_types)
-                            * and, for a split part, its bitmap */
     const char *message;   /* in the same block as the struct, static, or
                             * (a split part) borrowed from its source */
     const char *file;      /* from __FILE__: static storage, may be NULL */
@@ -52,6 +49,9 @@ struct tg_error {
         uint64_t mark;       /* alive: the last cycle walk that saw it */
         tg_error *next_free; /* released: link in the free list */
     } u;
+    tg_error *members[]; /* groups only; followed by the members' types
+                          * (see tg__member_types) and, for a split part,
+                          * its bitmap */
 };
 
 /* ---- error_slab.c: memory for split parts ----------------------------- */
