@@ -40,6 +40,10 @@ tg_error *tg__error_cancelled_static(void)
     return &cancelled_error;
 }
 
+/* A new field of tg_error must be set in tg__error_alloc. */
+_Static_assert(sizeof(void *) != 8 || sizeof(tg_error) == 104,
+               "tg_error changed: set the new field in tg__error_alloc");
+
 tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
                           size_t msg_len, size_t n_members, size_t extra,
                           tg__slab_arena *arena)
@@ -54,15 +58,28 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
     if (msg && msg_len)
         memcpy(text, msg, msg_len);
     text[msg_len] = '\0';
-    /* Every other field starts zero; the members, their types and the
-     * extra bytes are the caller's to fill in. */
-    *e = (tg_error){
-        .type = type,
-        .refs = 1,
-        .n_members = (uint32_t)n_members,
-        .message = text,
-        .slab = slab,
-    };
+    /* Every field, one by one (a part reuses slab memory): zeroing the
+     * struct first compiles to a rep stos (GCC 12, -O2) that costs a
+     * split ~20% more than these stores.  The members, their types and
+     * the extra bytes are the caller's to fill in. */
+    e->type = type;
+    e->refs = 1;
+    e->n_members = (uint32_t)n_members;
+    e->depth = 0;
+    e->line = 0;
+    e->suppress_context = false;
+    e->held = false;
+    e->owns_some = false;
+    e->message = text;
+    e->file = NULL;
+    e->cause = NULL;
+    e->context = NULL;
+    e->pin = NULL;
+    e->slab = slab;
+    e->notes = NULL;
+    e->n_notes = 0;
+    e->cap_notes = 0;
+    e->u.mark = 0;
     live_count++;
     return e;
 }
