@@ -48,6 +48,8 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
                           size_t msg_len, size_t n_members, size_t extra,
                           tg__slab_arena *arena)
 {
+    assert(!arena ||
+           (!msg && msg_len == 0 && extra == tg__part_extra(n_members)));
     size_t members_size = n_members * 2 * sizeof(void *) + extra;
     size_t size = tg__error_block_size(msg_len, n_members, extra);
     tg__slab *slab = NULL;

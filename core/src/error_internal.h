@@ -82,8 +82,9 @@ size_t tg__slab_cache_count(void);
  * caller fills all three in before anything can read or release the
  * error), all in one block, so an error costs one allocation: its own
  * malloc block, or when arena is not NULL, a piece of one of the arena's
- * slabs (then msg must be NULL and msg_len 0: split parts borrow their
- * message).  The message is copied from msg, or left for the caller to
+ * slabs (for split parts only: msg NULL and msg_len 0, as they borrow
+ * their message, and extra tg__part_extra(n_members), the size destroy
+ * gives back).  The message is copied from msg, or left for the caller to
  * fill in when msg is NULL.  Returns NULL on OOM; counts the error as
  * live. */
 tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
@@ -193,9 +194,9 @@ static inline bool tg__tag_owned(tg_error *t)
  * does; as derive() does, the type is picked again from the members.  The
  * part takes a reference to pin, the group being split, which keeps the
  * borrowed members alive, and takes over the owned ones (sub-parts the
- * caller has already marked held) on success.  Its
- * memory is cut from arena's slabs.  Returns NULL on OOM, and then the
- * caller still owns them.
+ * caller has already marked held) on success.  Its memory is cut from
+ * arena's slabs.  Returns NULL on OOM, and then the caller still owns
+ * them.
  */
 tg_error *tg__error_group_derive(const tg_error *orig, tg_error *pin,
                                  const tg__part *members, size_t n,
