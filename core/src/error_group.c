@@ -4,6 +4,7 @@
  * build the parts of a group, member access, and depth-first leaf
  * iteration.  A group holds references to its members, never copies.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "error_internal.h"
@@ -18,8 +19,8 @@ const tg_error_type *tg__error_group_type(tg_error *const *errs, size_t n)
 
 tg_error *tg__error_group_make(const char *msg, tg_error *const *errs, size_t n)
 {
-    tg_error *g =
-        tg__error_alloc(tg__error_group_type(errs, n), msg, strlen(msg), n, 0);
+    tg_error *g = tg__error_alloc(tg__error_group_type(errs, n), msg,
+                                  strlen(msg), n, 0, NULL);
     if (!g)
         return NULL;
     const tg_error_type **types = tg__member_types(g);
@@ -85,7 +86,8 @@ tg_error *tg_error_group_new_at(const char *file, int line, const char *msg,
 }
 
 tg_error *tg__error_group_derive(const tg_error *orig, tg_error *pin,
-                                 const tg__part *members, size_t n)
+                                 const tg__part *members, size_t n,
+                                 tg__slab_arena *arena)
 {
     /* A part of an ExceptionGroup holds only Exceptions. */
     const tg_error_type *type = &TG_ExceptionGroup;
@@ -96,32 +98,38 @@ tg_error *tg__error_group_derive(const tg_error *orig, tg_error *pin,
                 break;
             }
     /* The message is borrowed too: orig lives as long as pin does. */
-    tg_error *g = tg__error_alloc(type, "", 0, n, (n + 7) / 8);
+    tg_error *g = tg__error_alloc(type, NULL, 0, n, tg__part_extra(n), arena);
     if (!g)
         return NULL;
     g->message = orig->message;
+    tg_error **dst = g->members;
     const tg_error_type **types = tg__member_types(g);
     unsigned char *owned = (unsigned char *)(types + n);
+    uintptr_t tags = 0;
     for (size_t i = 0; i < n; i++) {
-        tg_error *m = tg__untag(members[i].e);
-        g->members[i] = m;
+        tg_error *t = members[i].e;
+        dst[i] = tg__untag(t);
         types[i] = members[i].type;
-        if (tg__tag_owned(members[i].e)) {
-            owned[i >> 3] |= (unsigned char)(1u << (i & 7));
-            m->held = true; /* a fresh sub-part */
-            g->owns_some = true;
-        }
+        tags |= (uintptr_t)t;
+    }
+    /* The bitmap of owned members (sub-parts, already marked held); most
+     * parts, those of groups of leaves, own none. */
+    g->owns_some = tg__tag_owned((tg_error *)tags);
+    for (size_t i = 0; i < n; i += 8) {
+        unsigned bits = 0;
+        for (size_t j = i; g->owns_some && j < n && j < i + 8; j++)
+            bits |= (unsigned)tg__tag_owned(members[j].e) << (j - i);
+        owned[i >> 3] = (unsigned char)bits;
     }
     g->depth = orig->depth; /* a bound is enough: it sizes walk stacks */
-    g->pin = tg_error_ref(pin);
+    g->pin = tg__error_ref(pin);
     if (!tg__error_is_static(pin))
         pin->held = true;
     g->file = orig->file;
     g->line = orig->line;
-    g->origin = orig->origin;
     /* orig's cause and context are already held (by orig). */
-    g->cause = tg_error_ref(orig->cause);
-    g->context = tg_error_ref(orig->context);
+    g->cause = tg__error_ref(orig->cause);
+    g->context = tg__error_ref(orig->context);
     /* CPython sets the cause with PyException_SetCause, which also sets
      * __suppress_context__: a derived part never shows its context. */
     g->suppress_context = true;

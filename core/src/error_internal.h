@@ -13,6 +13,8 @@
 
 #include "tg_internal.h"
 
+typedef struct tg__slab tg__slab; /* see error_slab.c */
+
 /* The fields every walk reads come first, within 32 bytes, and the struct
  * is kept small: a 1e5-leaf group should be a cache-sized object. */
 struct tg_error {
@@ -27,9 +29,6 @@ struct tg_error {
                             * then can a new link close a cycle */
     bool owns_some;        /* a split part with owned members (most
                             * parts of leaves own none: skip the bitmap) */
-    tg_error **members;    /* groups only, same block; followed there by
-                            * the members' types (see tg__member_types)
-                            * and, for a split part, its bitmap */
     const char *message;   /* in the same block as the struct, static, or
                             * (a split part) borrowed from its source */
     const char *file;      /* from __FILE__: static storage, may be NULL */
@@ -41,25 +40,70 @@ struct tg_error {
                             * after the members) and borrows the rest,
                             * which pin keeps alive: so neither the split
                             * nor the release touches a leaf's count. */
+    tg__slab *slab;        /* a split part: the slab it was cut from
+                            * (see error_slab.c); else NULL, and the
+                            * error is a malloc block of its own */
     char **notes;          /* each note its own allocation */
     uint32_t n_notes, cap_notes;
-    uint64_t origin; /* a split part: the id of the group it was
-                      * derived from (transitively); else its own
-                      * id, unique in the thread */
     union {
         uint64_t mark;       /* alive: the last cycle walk that saw it */
         tg_error *next_free; /* released: link in the free list */
     } u;
+    tg_error *members[]; /* groups only; followed by the members' types
+                          * (see tg__member_types) and, for a split part,
+                          * its bitmap */
 };
 
+/* ---- error_slab.c: memory for split parts ----------------------------- */
+
+/* Where one split cuts its parts from.  Zero it to start; end it with
+ * tg__slab_arena_end (the parts cut stay valid). */
+typedef struct tg__slab_arena {
+    tg__slab *cur;    /* the slab being cut, NULL before the first part */
+    size_t next_size; /* of the next slab; 0 before the first */
+} tg__slab_arena;
+
+/* size bytes for a part, 16-byte aligned, from a's slabs; *slab is set to
+ * the slab to give back to tg__slab_free.  NULL on OOM. */
+void *tg__slab_alloc(tg__slab_arena *a, size_t size, tg__slab **slab);
+/* Releases the size bytes at p that tg__slab_alloc cut from slab. */
+void tg__slab_free(tg__slab *slab, void *p, size_t size);
+void tg__slab_arena_end(tg__slab_arena *a);
+/* Frees the empty slabs kept for the next split (error.c calls it when
+ * the last error of the thread is released). */
+void tg__slab_cache_drop(void);
+/* How many empty slabs wait in the cache: for tests. */
+size_t tg__slab_cache_count(void);
+
+/* ---- error.c ------------------------------------------------------------ */
+
 /* Allocates an error of type with room for a msg_len-byte message,
- * n_members member pointers and their types (the caller fills them in
- * before anything can read or release the error) and extra zeroed bytes
- * after them, all in one block, so an error costs one allocation.  The
- * message is copied from msg, or left for the caller to fill in when msg
- * is NULL.  Returns NULL on OOM; counts the error as live. */
+ * n_members member pointers, their types and extra bytes after them (the
+ * caller fills all three in before anything can read or release the
+ * error), all in one block, so an error costs one allocation: its own
+ * malloc block, or when arena is not NULL, a piece of one of the arena's
+ * slabs (for split parts only: msg NULL and msg_len 0, as they borrow
+ * their message, and extra tg__part_extra(n_members), the size destroy
+ * gives back).  The message is copied from msg, or left for the caller to
+ * fill in when msg is NULL.  Returns NULL on OOM; counts the error as
+ * live. */
 tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
-                          size_t msg_len, size_t n_members, size_t extra);
+                          size_t msg_len, size_t n_members, size_t extra,
+                          tg__slab_arena *arena);
+
+/* The bytes of an error block (see tg__error_alloc). */
+static inline size_t tg__error_block_size(size_t msg_len, size_t n_members,
+                                          size_t extra)
+{
+    return sizeof(tg_error) + n_members * 2 * sizeof(void *) + extra + msg_len +
+           1;
+}
+
+/* The extra bytes of a split part: its bitmap of owned members. */
+static inline size_t tg__part_extra(size_t n_members)
+{
+    return (n_members + 7) / 8;
+}
 
 /*
  * A group keeps a copy of each member's type beside the member pointers.
@@ -149,11 +193,14 @@ static inline bool tg__tag_owned(tg_error *t)
  * BaseExceptionGroup.derive followed by the metadata copy that split()
  * does; as derive() does, the type is picked again from the members.  The
  * part takes a reference to pin, the group being split, which keeps the
- * borrowed members alive, and takes over the owned ones on success.
- * Returns NULL on OOM, and then the caller still owns them.
+ * borrowed members alive, and takes over the owned ones (sub-parts the
+ * caller has already marked held) on success.  Its memory is cut from
+ * arena's slabs.  Returns NULL on OOM, and then the caller still owns
+ * them.
  */
 tg_error *tg__error_group_derive(const tg_error *orig, tg_error *pin,
-                                 const tg__part *members, size_t n);
+                                 const tg__part *members, size_t n,
+                                 tg__slab_arena *arena);
 
 /* Makes a group of type picked from the members (as
  * BaseExceptionGroup(msg, errs)), holding new references to errs[0..n),
@@ -228,6 +275,14 @@ static inline bool tg__type_is(const tg_error_type *type,
 static inline bool tg__error_is_static(const tg_error *e)
 {
     return e->refs == 0;
+}
+
+/* tg_error_ref, inline for split and derive. */
+static inline tg_error *tg__error_ref(tg_error *e)
+{
+    if (e && !tg__error_is_static(e))
+        e->refs++;
+    return e;
 }
 
 #endif /* TG_ERROR_INTERNAL_H */

@@ -383,6 +383,79 @@ static void test_error_split_static_members(void **st)
     tg_error_unref(eg);
 }
 
+/* Types made at run time for test_error_split_many_types: 16-byte
+ * neighbours, as the built-in types are. */
+static tg_error_type many[40];
+
+static void count_leaf(tg_error *leaf, void *ud)
+{
+    (void)leaf;
+    (*(size_t *)ud)++;
+}
+
+static void count_value_errors(tg_error *leaf, void *ud)
+{
+    assert_true(tg_error_is(leaf, &TG_ValueError));
+    (*(size_t *)ud)++;
+}
+
+static void count_others(tg_error *leaf, void *ud)
+{
+    assert_false(tg_error_is(leaf, &TG_ValueError));
+    (*(size_t *)ud)++;
+}
+
+static void test_error_split_many_types(void **st)
+{
+    (void)st;
+    /* More types than split keeps answers for, some at addresses that
+     * share a slot: every leaf must still be tested right.  Types i % 3
+     * == 1 derive from ValueError, == 2 from type i - 1 (so ValueError
+     * too), == 0 from TypeError. */
+    for (size_t i = 0; i < 40; i++)
+        many[i] = (tg_error_type){"Many", i % 3 == 0   ? &TG_TypeError
+                                          : i % 3 == 1 ? &TG_ValueError
+                                                       : &many[i - 1]};
+    tg_error *mids[40];
+    for (size_t i = 0; i < 40; i++) {
+        tg_error *leaves[] = {tg_error_new(&many[i], "a"),
+                              tg_error_new(&many[39 - i], "b"),
+                              tg_error_new(&many[i], "c")};
+        mids[i] = tg_error_group_new("mid", leaves, 3);
+        for (size_t l = 0; l < 3; l++)
+            tg_error_unref(leaves[l]);
+    }
+    tg_error *top[] = {tg_error_group_new("left", mids, 20),
+                       tg_error_group_new("right", mids + 20, 20),
+                       tg_error_new(&many[2], "bare")};
+    for (size_t i = 0; i < 40; i++)
+        tg_error_unref(mids[i]);
+    tg_error *eg = tg_error_group_new("eg", top, 3);
+    for (size_t i = 0; i < 3; i++)
+        tg_error_unref(top[i]);
+
+    tg_error *m, *r;
+    tg_error_split(eg, TG_MATCH_TYPE(TG_ValueError), &m, &r);
+    size_t nm = 0, nr = 0;
+    tg_error_foreach_leaf(m, count_value_errors, &nm);
+    tg_error_foreach_leaf(r, count_others, &nr);
+    /* 26 of the 40 types are ValueErrors; each type has 3 leaves, and
+     * the bare one is many[2]. */
+    assert_int_equal(nm, 26 * 3 + 1);
+    assert_int_equal(nr, 14 * 3);
+    tg_error_unref(m);
+    tg_error_unref(r);
+
+    /* A list of types: many[4] (and many[5], derived from it) and
+     * many[33]. */
+    m = tg_error_subgroup(eg, TG_MATCH_TYPES(&many[4], &many[33]));
+    nm = 0;
+    tg_error_foreach_leaf(m, count_leaf, &nm);
+    assert_int_equal(nm, 3 * 3);
+    tg_error_unref(m);
+    tg_error_unref(eg);
+}
+
 static void test_error_split_match_test(void **st)
 {
     (void)st;
@@ -426,6 +499,7 @@ int main(void)
         cmocka_unit_test_teardown(test_error_split_predicate_sees_group_first,
                                   no_leak),
         cmocka_unit_test_teardown(test_error_split_static_members, no_leak),
+        cmocka_unit_test_teardown(test_error_split_many_types, no_leak),
         cmocka_unit_test_teardown(test_error_split_match_test, no_leak),
     };
     return cmocka_run_group_tests_name("error_split", tests, NULL, NULL);
