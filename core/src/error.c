@@ -98,20 +98,35 @@ tg_error *tg_error_newv_at(const char *file, int line,
                                "%s needs its sub-errors: make it with "
                                "tg_error_group_new",
                                type->name);
-    int len = 0;
-    if (fmt) {
-        va_list ap2;
-        va_copy(ap2, ap);
-        len = vsnprintf(NULL, 0, fmt, ap2);
-        va_end(ap2);
-        if (len < 0)
-            len = 0; /* an encoding error: keep the error, lose the text */
+    /* Raising is common (every cancelled task makes a CancelledError), so
+     * format once: a plain string or a lone "%s" is copied as is, and a
+     * short message is formatted on the stack and copied; only a long
+     * one is measured first and formatted in place. */
+    const char *text = fmt ? fmt : "";
+    size_t len;
+    char buf[256];
+    va_list ap2;
+    va_copy(ap2, ap);
+    if (fmt && strcmp(fmt, "%s") == 0) {
+        text = va_arg(ap2, const char *);
+        if (!text)
+            text = "(null)"; /* as glibc's printf */
+        len = strlen(text);
+    } else if (!fmt || !strchr(fmt, '%')) {
+        len = strlen(text);
+    } else {
+        int n = vsnprintf(buf, sizeof buf, fmt, ap2);
+        if (n < 0)
+            n = 0; /* an encoding error: keep the error, lose the text */
+        text = (size_t)n < sizeof buf ? buf : NULL;
+        len = (size_t)n;
     }
-    tg_error *e = tg__error_alloc(type, NULL, (size_t)len, 0, 0, NULL);
+    va_end(ap2);
+    tg_error *e = tg__error_alloc(type, text, len, 0, 0, NULL);
     if (!e)
         return &oom_error;
-    if (len > 0)
-        vsnprintf((char *)e->message, (size_t)len + 1, fmt, ap);
+    if (!text)
+        vsnprintf((char *)e->message, len + 1, fmt, ap);
     e->file = file;
     e->line = line;
     return e;

@@ -61,6 +61,33 @@ static void test_error_new_long_message(void **state)
     tg_error_unref(e);
 }
 
+/* Each way a message is made: copied as is (no '%', or a lone "%s"),
+ * formatted on the stack (short), or measured and formatted in place
+ * (long), on both sides of the stack buffer's size. */
+static void test_error_new_message_paths(void **state)
+{
+    (void)state;
+    tg_error *e = tg_error_new(&TG_ValueError, "plain text");
+    assert_string_equal(tg_error_message(e), "plain text");
+    tg_error_unref(e);
+    e = tg_error_new(&TG_ValueError, "%s", "taken as is, 100%");
+    assert_string_equal(tg_error_message(e), "taken as is, 100%");
+    tg_error_unref(e);
+    e = tg_error_new(&TG_ValueError, "100%% of %d", 7);
+    assert_string_equal(tg_error_message(e), "100% of 7");
+    tg_error_unref(e);
+    for (size_t n = 250; n <= 260; n++) {
+        char text[300];
+        memset(text, 'a' + (int)(n % 26), n);
+        text[n] = '\0';
+        e = tg_error_new(&TG_ValueError, "%s%d", text, 5);
+        assert_int_equal(strlen(tg_error_message(e)), n + 1);
+        assert_memory_equal(tg_error_message(e), text, n);
+        assert_int_equal(tg_error_message(e)[n], '5');
+        tg_error_unref(e);
+    }
+}
+
 static void test_error_new_null_type_is_type_error(void **state)
 {
     (void)state;
@@ -281,6 +308,7 @@ int main(void)
         cmocka_unit_test_teardown(test_error_new_message_and_location, no_leak),
         cmocka_unit_test_teardown(test_error_new_at_explicit_place, no_leak),
         cmocka_unit_test_teardown(test_error_new_long_message, no_leak),
+        cmocka_unit_test_teardown(test_error_new_message_paths, no_leak),
         cmocka_unit_test_teardown(test_error_new_null_type_is_type_error,
                                   no_leak),
         cmocka_unit_test_teardown(test_error_new_group_type_is_type_error,
