@@ -17,6 +17,13 @@
 static _Thread_local size_t live_count;   /* non-static errors alive */
 static _Thread_local tg_error *free_head; /* errors waiting to be freed */
 static _Thread_local bool freeing;        /* a drain loop is running */
+static _Thread_local bool caches_held;    /* a run is on: keep them */
+
+static void caches_drop(void)
+{
+    tg__slab_cache_drop();
+    tg__error_block_cache_drop();
+}
 
 /* refs == 0 makes these immortal: never counted, never changed. */
 static tg_error oom_error = {.type = &TG_MemoryError,
@@ -53,7 +60,10 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
     size_t members_size = n_members * 2 * sizeof(void *) + extra;
     size_t size = tg__error_block_size(msg_len, n_members, extra);
     tg__slab *slab = NULL;
-    tg_error *e = arena ? tg__slab_alloc(arena, size, &slab) : tg__malloc(size);
+    bool small = !arena && size <= TG__ERROR_SMALL;
+    tg_error *e = arena   ? tg__slab_alloc(arena, size, &slab)
+                  : small ? tg__error_block_get()
+                          : tg__malloc(size);
     if (!e)
         return NULL;
     char *text = (char *)e->members + members_size;
@@ -72,6 +82,7 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
     e->suppress_context = false;
     e->held = false;
     e->owns_some = false;
+    e->small = small;
     e->message = text;
     e->file = NULL;
     e->cause = NULL;
@@ -196,12 +207,23 @@ static void destroy(tg_error *e)
         tg__slab_free(e->slab, e,
                       tg__error_block_size(0, e->n_members,
                                            tg__part_extra(e->n_members)));
+    else if (e->small)
+        tg__error_block_put(e);
     else
         tg__free(e);
-    /* The thread's last error is gone: the cached slabs go too, so they
-     * never outlive the errors they served. */
-    if (--live_count == 0)
-        tg__slab_cache_drop();
+    /* The thread's last error is gone: the cached slabs and blocks go too,
+     * so they never outlive the errors they served.  Inside a run errors
+     * come and go in waves (a group's are released together), so the
+     * caches stay until the run ends. */
+    if (--live_count == 0 && !caches_held)
+        caches_drop();
+}
+
+void tg__error_caches_hold(bool hold)
+{
+    caches_held = hold;
+    if (!hold && live_count == 0)
+        caches_drop();
 }
 
 void tg_error_unref(tg_error *e)

@@ -29,6 +29,7 @@ struct tg_error {
                             * then can a new link close a cycle */
     bool owns_some;        /* a split part with owned members (most
                             * parts of leaves own none: skip the bitmap) */
+    bool small;            /* a TG__ERROR_SMALL block (error_cache.c) */
     const char *message;   /* in the same block as the struct, static, or
                             * (a split part) borrowed from its source */
     const char *file;      /* from __FILE__: static storage, may be NULL */
@@ -53,6 +54,15 @@ struct tg_error {
                           * (see tg__member_types) and, for a split part,
                           * its bitmap */
 };
+
+/* ---- error_cache.c: recycled blocks for small errors ------------------ */
+enum { TG__ERROR_SMALL = 192 }; /* bytes: an error with a short message */
+/* A TG__ERROR_SMALL block, recycled if one waits; NULL on OOM. */
+void *tg__error_block_get(void);
+/* Keeps a released block for the next tg__error_block_get (or frees it). */
+void tg__error_block_put(void *p);
+void tg__error_block_cache_drop(void);
+size_t tg__error_block_cache_count(void); /* for tests */
 
 /* ---- error_slab.c: memory for split parts ----------------------------- */
 

@@ -256,6 +256,7 @@ tg_result tg_run(tg_fn main_fn, void *arg, const tg_options *opts)
     rng_seed(run->rng, run->opts.seed);
     tg__fiber_pool_init(&run->pool, run->opts.stack_size);
     tg__fiber_overflow_handler_install();
+    tg__error_caches_hold(true);
     tg__current_run = run;
 
     tg_result result;
@@ -282,5 +283,6 @@ tg_result tg_run(tg_fn main_fn, void *arg, const tg_options *opts)
     tg__fiber_overflow_handler_remove();
     run_teardown(run);
     tg__free(run);
+    tg__error_caches_hold(false);
     return result;
 }

@@ -5,6 +5,7 @@
 #ifndef TG_INTERNAL_H
 #define TG_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "tg.h"
@@ -30,5 +31,8 @@ unsigned long tg__alloc_count(void); /* allocations since start */
 tg_error *tg__error_oom(void);             /* MemoryError */
 tg_error *tg__error_not_done(void);        /* RuntimeError: task not done */
 tg_error *tg__error_cancelled_static(void); /* CancelledError, OOM fallback */
+/* While a run is on, the error caches are kept even when no error is
+ * alive (errors come and go in waves); false drops them if none is. */
+void tg__error_caches_hold(bool hold);
 
 #endif /* TG_INTERNAL_H */

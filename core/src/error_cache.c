@@ -1,0 +1,89 @@
+/*
+ * error_cache.c -- recycled blocks for small errors.  Raising and
+ * cancelling make and release errors all the time (a fail-fast group of
+ * ten thousand tasks cancels nine thousand of them, each with its own
+ * CancelledError), and malloc plus free was most of that cost.  So an
+ * error whose block fits TG__ERROR_SMALL bytes gets a block of exactly
+ * that size, and a released one waits in a per-thread free list (bounded)
+ * for the next.  A waiting block is poisoned (ASan) or inaccessible
+ * (valgrind), so a use after release is still reported.  The list is
+ * emptied with the slab cache (see error.c): when the thread's last error
+ * is released outside tg_run, or a run ends with none alive, so it never
+ * outlives the errors it served.
+ */
+#include <valgrind/memcheck.h>
+
+#include "error_internal.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TG_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TG_ASAN 1
+#endif
+#endif
+
+#ifdef TG_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#define LINK_OPEN(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+/* Outside valgrind these are a few instructions that do nothing. */
+#define POISON(p, n) VALGRIND_MAKE_MEM_NOACCESS((p), (n))
+#define UNPOISON(p, n) VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
+/* The link was written before the block was poisoned: still defined. */
+#define LINK_OPEN(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
+#endif
+
+enum { CACHE_MAX = 4096 }; /* blocks kept: 768 KiB */
+
+/* A waiting block's first word links it to the next. */
+typedef struct block {
+    struct block *next;
+} block;
+
+static _Thread_local block *cache;
+static _Thread_local size_t cache_len;
+
+void *tg__error_block_get(void)
+{
+    block *b = cache;
+    if (!b)
+        return tg__malloc(TG__ERROR_SMALL);
+    LINK_OPEN(b, sizeof *b);
+    cache = b->next;
+    cache_len--;
+    UNPOISON(b, TG__ERROR_SMALL);
+    return b;
+}
+
+void tg__error_block_put(void *p)
+{
+    if (cache_len == CACHE_MAX) {
+        tg__free(p);
+        return;
+    }
+    block *b = p;
+    b->next = cache;
+    cache = b;
+    cache_len++;
+    POISON(b, TG__ERROR_SMALL);
+}
+
+void tg__error_block_cache_drop(void)
+{
+    while (cache) {
+        block *b = cache;
+        LINK_OPEN(b, sizeof *b);
+        cache = b->next;
+        UNPOISON(b, TG__ERROR_SMALL);
+        tg__free(b);
+    }
+    cache_len = 0;
+}
+
+size_t tg__error_block_cache_count(void)
+{
+    return cache_len;
+}
