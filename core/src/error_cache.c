@@ -36,7 +36,9 @@
 #define LINK_OPEN(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
 #endif
 
-enum { CACHE_MAX = 4096 }; /* blocks kept: 768 KiB */
+/* Blocks kept, at most: 12 MiB, enough for a fail-fast group of ~70000
+ * tasks to cancel them all without malloc. */
+enum { CACHE_MAX = 65536 };
 
 /* A waiting block's first word links it to the next. */
 typedef struct block {

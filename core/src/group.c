@@ -205,7 +205,7 @@ tg_error *tg_group_exit(tg_group *g, tg_error *body_error)
     }
 
     tg_error *propagate_cancel = NULL;
-    if (tg_error_is(body_error, &TG_CancelledError))
+    if (tg__is_cancelled(body_error))
         propagate_cancel = tg_error_ref(body_error);
     if (g->parent_cancel_requested && tg_task_uncancel(self) == 0) {
         /* We cancelled the owner ourselves: absorb that cancellation. */
@@ -234,7 +234,7 @@ tg_error *tg_group_exit(tg_group *g, tg_error *body_error)
         result = propagate_cancel;
         propagate_cancel = NULL;
     } else {
-        if (body_error && !tg_error_is(body_error, &TG_CancelledError))
+        if (body_error && !tg__is_cancelled(body_error))
             g->errors[g->nerrors++] = tg_error_ref(body_error);
         if (g->nerrors) {
             result = tg_error_group_new("unhandled errors in a TaskGroup",

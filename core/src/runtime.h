@@ -14,6 +14,7 @@
 
 #include <uv.h>
 
+#include "error_internal.h"
 #include "fiber.h"
 #include "tg_internal.h"
 
@@ -180,6 +181,14 @@ static inline void tg__list_remove(tg__node *n)
 
 #define TG__CONTAINER_OF(ptr, type, member)                                  \
     ((type *)(void *)((char *)(ptr)-offsetof(type, member)))
+
+/* tg_error_is(e, &TG_CancelledError), inline: the scheduler asks it of
+ * every step and every finished task. */
+static inline bool tg__is_cancelled(const tg_error *e)
+{
+    return e && (e->type == &TG_CancelledError ||
+                 tg__type_is(e->type, &TG_CancelledError));
+}
 
 /* ---- loop.c -------------------------------------------------------------- */
 /* Queues h to run in the next batch (FIFO). */

@@ -20,10 +20,11 @@
 
 tg_error *tg__cancelled_error(void)
 {
-    tg_error *e = tg_error_new(&TG_CancelledError, "%s", "");
-    if (!tg_error_is(e, &TG_CancelledError))
-        return tg__error_cancelled_static(); /* out of memory */
-    return e;
+    /* Made directly, with no message to format (a fail-fast group makes
+     * thousands) and no location: one inside libtg tells a reader
+     * nothing. */
+    tg_error *e = tg__error_alloc(&TG_CancelledError, NULL, 0, 0, 0, NULL);
+    return e ? e : tg__error_cancelled_static(); /* out of memory */
 }
 
 tg_error *tg__no_task_error(const char *fn)
@@ -185,7 +186,7 @@ static void task_step(tg__handle *h)
 
     if (t->must_cancel) {
         t->must_cancel = false;
-        if (!tg_error_is(t->resume_error, &TG_CancelledError)) {
+        if (!tg__is_cancelled(t->resume_error)) {
             tg_error_unref(t->resume_error);
             t->resume_error = tg__cancelled_error();
         }
@@ -241,7 +242,7 @@ tg_error *tg__task_suspend(tg_task *t, tg__wait_cancel_fn cancel,
         tg_error_unref(t->last_cancel);
         t->last_cancel = NULL;
     }
-    if (e && tg_error_is(e, &TG_CancelledError)) {
+    if (e && tg__is_cancelled(e)) {
         t->last_cancel = tg_error_ref(e);
         t->last_cancel_at = t->suspensions;
         tg__trace(run, TG_EV_CANCELLED, t, 0, e, what);
@@ -274,7 +275,7 @@ void tg__task_note_outcome(tg_task *t, tg_error *result)
 {
     tg_error_unref(t->last_cancel);
     t->last_cancel = NULL;
-    if (tg_error_is(result, &TG_CancelledError)) {
+    if (tg__is_cancelled(result)) {
         t->last_cancel = tg_error_ref(result);
         t->last_cancel_at = t->suspensions;
     }
@@ -335,7 +336,7 @@ bool tg_task_done(const tg_task *t)
 
 bool tg_task_cancelled(const tg_task *t)
 {
-    return tg_task_done(t) && tg_error_is(t->result.error, &TG_CancelledError);
+    return tg_task_done(t) && tg__is_cancelled(t->result.error);
 }
 
 uint64_t tg_task_id(const tg_task *t)

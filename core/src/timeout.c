@@ -63,7 +63,7 @@ tg_error *tg_timeout_exit(tg_timeout *to, tg_error *body_error)
     if (to->state == TIMEOUT_EXPIRING) {
         to->state = TIMEOUT_EXPIRED;
         if (tg_task_uncancel(to->task) <= to->cancelling &&
-            tg_error_is(body_error, &TG_CancelledError)) {
+            tg__is_cancelled(body_error)) {
             /* Ours: "raise TimeoutError from exc_val".  The cancellation
              * is consumed here: a later tg_group_wait must not take it
              * for one that reached the group's body. */
