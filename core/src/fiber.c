@@ -214,7 +214,8 @@ static bool guard_install(tg__fiber_pool *pool, char *slot)
 }
 #endif
 
-static tg__fiber *pool_carve(tg__fiber_pool *pool)
+/* Out of line: the common case takes a stack from the free list. */
+__attribute__((noinline)) static tg__fiber *pool_carve(tg__fiber_pool *pool)
 {
     if (pool->carve_left == 0 && !pool_grow(pool))
         return NULL;
