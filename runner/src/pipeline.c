@@ -241,6 +241,16 @@ static tg_error *locate_all(pipeline__ctx *c)
     pipeline__fmt(c->srcname, sizeof c->srcname, "%s.c", name);
     pipeline__fmt(c->objname, sizeof c->objname, "%s.o", name);
 
+    c->display[PIPELINE__B_INC_TG] = "core/include";
+    c->display[PIPELINE__B_INC_SUPPORT] = "exercises/support";
+    snprintf(c->display_ex, sizeof c->display_ex, "exercises/%s", topic);
+    c->display[PIPELINE__B_INC_EX] = c->display_ex;
+    return NULL;
+}
+
+/* Where the binds appear to the sandboxed steps, once c->caps is known. */
+static void place_binds(pipeline__ctx *c)
+{
     static const char *const inside[PIPELINE__NBINDS] = {
         "/tg-include",    "/tg-support",    "/tg-exercise", "/tg-probe.o",
         "/tg-libprobe.a", "/tg-libworld.a", "/tg-libtg.a",  "/tg-prebuilt.o"};
@@ -248,11 +258,6 @@ static tg_error *locate_all(pipeline__ctx *c)
      * which the jail's uid cannot enter: every bind sits directly in /. */
     for (int b = 0; b < PIPELINE__NBINDS; b++)
         c->inside[b] = c->caps.bwrap_ok ? inside[b] : c->host[b];
-    c->display[PIPELINE__B_INC_TG] = "core/include";
-    c->display[PIPELINE__B_INC_SUPPORT] = "exercises/support";
-    snprintf(c->display_ex, sizeof c->display_ex, "exercises/%s", topic);
-    c->display[PIPELINE__B_INC_EX] = c->display_ex;
-    return NULL;
 }
 
 /* ---- the private directory -------------------------------------------- */
@@ -467,7 +472,10 @@ static int report(tg_error *e, char *why, size_t whylen)
 
 static uint64_t asan_reserve_cached;
 
-static int check_in_task(check_args *a)
+/* One attempt at a check.  refresh: try the sandbox for real rather than
+ * trust a stored answer.  Sets *retry when a stored "it works" turned out
+ * wrong (the sandbox did not start): the answer is then forgotten. */
+static int check_once(check_args *a, bool refresh, bool *retry)
 {
     pipeline_result *r = a->out;
     memset(r, 0, sizeof *r);
@@ -500,11 +508,17 @@ static int check_in_task(check_args *a)
                           : PIPELINE_SEEDS_DEFAULT[i];
     r->nseeds = ns;
 
+    /* The cache directory is where the sandbox's answer is kept too: it
+     * is found first, and the binds placed once the answer is known. */
+    e = locate_all(c);
+    if (e)
+        goto out;
     char why[768];
-    if (sandbox_probe(&c->caps, false, why, sizeof why) != 0) {
+    if (sandbox_probe_at(c->cache, &c->caps, refresh, why, sizeof why) != 0) {
         e = pipeline__fail("%s", why + strlen("lab: error: "));
         goto out;
     }
+    place_binds(c);
     r->isolated = c->caps.bwrap_ok;
     if (!c->caps.bwrap_ok && a->opts->mode == SANDBOX_GRADE &&
         !a->opts->unsafe_no_bwrap) {
@@ -522,9 +536,6 @@ static int check_in_task(check_args *a)
         }
         c->asan_reserve = asan_reserve_cached;
     }
-    e = locate_all(c);
-    if (e)
-        goto out;
 
     r->stage = PIPELINE_STAGE_INPUT;
     uint64_t t_in = pipeline__now_ms();
@@ -538,6 +549,10 @@ static int check_in_task(check_args *a)
     }
     e = run_stages(c);
 out:
+    if (e && c->sandbox_broken && c->caps.from_cache) {
+        sandbox_probe_forget(c->cache);
+        *retry = true;
+    }
     if (e)
         rc = report(e, a->why, a->whylen);
     pipeline__probe_close(c);
@@ -547,6 +562,19 @@ out:
     free(c->cache_diag);
     free(c);
     r->total_ms = pipeline__now_ms() - t0;
+    return rc;
+}
+
+static int check_in_task(check_args *a)
+{
+    bool retry = false;
+    int rc = check_once(a, false, &retry);
+    if (retry) {
+        /* A sandbox the stored answer vouched for did not start: find
+         * out for real, once, before saying anything is wrong. */
+        pipeline_result_free(a->out);
+        rc = check_once(a, true, &retry);
+    }
     return rc;
 }
 

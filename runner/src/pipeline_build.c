@@ -194,6 +194,7 @@ int pipeline__build(pipeline__ctx *c, tg_error **err)
     if (!steps[S_START].seen && !timed_out) {
         /* The script never started: bubblewrap or the jail failed, which
          * no file of the learner's can cause. */
+        c->sandbox_broken = true;
         char line[300];
         size_t n = strcspn(pr.err, "\n");
         if (n >= sizeof line)

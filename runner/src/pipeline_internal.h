@@ -143,6 +143,8 @@ typedef struct pipeline__ctx {
     char *cache_diag; /* the compiler's stderr saved with the object */
 
     int build_rc; /* pipeline__build's answer */
+    bool sandbox_broken; /* a sandbox failed to start (not the code in it):
+                            a stored probe answer may be wrong */
 
     void *slices; /* the probe processes (pipeline_probe.c) */
     size_t nslices;
@@ -171,7 +173,7 @@ void pipeline__spec(const pipeline__ctx *c, sandbox_spec *spec, bool readonly);
 
 /* Runs cmd in the sandbox described by spec as a suspension point.
  * Returns NULL and fills *res, or an internal error / CancelledError. */
-tg_error *pipeline__sandboxed(const pipeline__ctx *c, const sandbox_spec *spec,
+tg_error *pipeline__sandboxed(pipeline__ctx *c, const sandbox_spec *spec,
                               const char *const *cmd, size_t output_cap,
                               tg_process_result *res);
 

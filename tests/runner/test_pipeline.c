@@ -33,6 +33,7 @@
 #include "diag.h"
 #include "pipeline.h"
 #include "pipeline_internal.h"
+#include "sandbox_probe_cache.h"
 #include "tui_model.h"
 
 #define FIX "tests/runner/fixtures/pipeline"
@@ -1004,6 +1005,71 @@ static void test_pipeline_cache_skips_the_compiler(void **state)
     pipeline_result_free(&a);
 }
 
+/* A stored "the sandbox works" that has gone stale (here: a bubblewrap
+ * that fails its first two starts, the build's and the probe's) is
+ * forgotten and tried for real, and the check goes on as if nothing had
+ * been stored. */
+static void test_pipeline_stale_sandbox_answer_is_tried_again(void **state)
+{
+    (void)state;
+    char bin[160], fake[200], count[200], path[PATH_MAX * 2];
+    snprintf(bin, sizeof bin, "%s/flaky-bwrap", g.root);
+    snprintf(fake, sizeof fake, "%s/bwrap", bin);
+    snprintf(count, sizeof count, "%s/starts", bin);
+    assert_int_equal(mkdir(bin, 0755), 0);
+    char script[1024];
+    int n = snprintf(script, sizeof script,
+                     "#!/bin/sh\n"
+                     "if [ \"$(cat %s 2>/dev/null | wc -l)\" -lt 2 ]; then\n"
+                     "  echo x >> %s\n"
+                     "  echo 'bwrap: Creating new namespace failed' >&2\n"
+                     "  exit 1\n"
+                     "fi\n"
+                     "exec /usr/bin/bwrap \"$@\"\n",
+                     count, count);
+    write_file(fake, script, (size_t)n);
+    assert_int_equal(chmod(fake, 0755), 0);
+    char *saved = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+    snprintf(path, sizeof path, "%s:%s", bin, saved);
+    setenv("PATH", path, 1);
+
+    /* What an earlier run would have stored for this bubblewrap. */
+    sandbox_caps caps;
+    char why[512], facts[SANDBOX_PROBE_FACTS_MAX], file[256];
+    sandbox_probe_forget(NULL);
+    assert_int_equal(sandbox_probe(&caps, false, why, sizeof why), 0);
+    assert_false(caps.bwrap_ok); /* its first start failed */
+    assert_string_equal(caps.bwrap, fake);
+    assert_true(sandbox__probe_facts(&caps, facts, sizeof facts));
+    unlink(count); /* and it fails twice more */
+    snprintf(file, sizeof file, "%s/%s", g.cache, SANDBOX_PROBE_CACHE_FILE);
+    mkdir(g.cache, 0755);
+    write_file(file, facts, strlen(facts));
+    sandbox_probe_forget(NULL); /* a new process: only the file */
+
+    pipeline_result r;
+    grade("correct.c", &r);
+    setenv("PATH", saved, 1);
+    free(saved);
+    sandbox_probe_forget(NULL);
+    assert_true(r.passed);
+    assert_true(r.isolated); /* the third start, under bubblewrap */
+    pipeline_result_free(&r);
+    /* The trial that found it working stored that again. */
+    char back[SANDBOX_PROBE_FACTS_MAX + 1];
+    int fd = open(file, O_RDONLY);
+    assert_true(fd >= 0);
+    ssize_t got = read(fd, back, sizeof back - 1);
+    close(fd);
+    assert_true(got > 0);
+    back[got] = '\0';
+    assert_string_equal(back, facts);
+    unlink(file);
+    unlink(fake);
+    unlink(count);
+    rmdir(bin);
+}
+
 static int done_count;
 
 static void on_done(pipeline_job *job, void *ud)
@@ -1778,6 +1844,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_non_utf8_path),
         cmocka_unit_test(test_pipeline_symlink_refused_in_grade_mode),
         cmocka_unit_test(test_pipeline_cache_skips_the_compiler),
+        cmocka_unit_test(test_pipeline_stale_sandbox_answer_is_tried_again),
         cmocka_unit_test(test_pipeline_batch_grades_each_job),
         cmocka_unit_test(test_pipeline_internal_errors_say_lab_error),
         cmocka_unit_test(test_pipeline_cancel_stops_everything),
