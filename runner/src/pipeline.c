@@ -3,7 +3,7 @@
  * the private work directory, and the order of the stages, as libtg tasks.
  *
  *   input ──> { build (sandbox: compile, readelf ∥ link) ∥ checker --list }
- *         ──> probe (sandbox, read-only; slices in parallel with jobs > 1)
+ *         ──> probe (sandbox, read-only; jobs runs at once)
  *         ──> checker --reports ──> merge with the manifest
  *
  * The braces are a task group: the build and the listing of the checks
@@ -371,12 +371,12 @@ static tg_result list_task(void *arg)
 
 /* The stages after input; the result's stage says how far they got.
  *
- *   outer: probe slices, waiting at their gates ......... then running
+ *   outer: the probe's sandbox, waiting at its gate ........ then running
  *   inner:   checker --list  ∥  build (compile, readelf ∥ link)
  *
- * The owner waits for the inner group, opens the gates (or tells the
- * slices to leave), then waits for the outer one.  An internal failure
- * anywhere cancels the rest, processes included. */
+ * The owner waits for the inner group, opens the gate (or tells the probe
+ * to leave), then waits for the outer one.  An internal failure anywhere
+ * cancels the rest, processes included. */
 static tg_error *run_stages(pipeline__ctx *c)
 {
     pipeline_result *r = c->res;
@@ -416,10 +416,9 @@ static tg_error *run_stages(pipeline__ctx *c)
         e = re;
     else
         tg_error_unref(re);
-    /* Nothing to run: stop the waiting sandboxes rather than wait for
-     * them to read "no" (a compile error comes back sooner).  On an
-     * error, tg_group_exit cancels them and the error joins whatever they
-     * raised. */
+    /* Nothing to run: stop the waiting sandbox rather than wait for it
+     * to read "no" (a compile error comes back sooner).  On an error,
+     * tg_group_exit cancels it and the error joins whatever it raised. */
     if (!go && !e)
         pipeline__probe_cancel(c);
     tg_error *oe = e ? tg_group_exit(outer, e) : tg_group_wait(outer);
@@ -489,6 +488,7 @@ static int check_once(check_args *a, bool refresh, bool *retry)
     c->ex = a->ex;
     c->res = r;
     c->slot = a->slot;
+    c->gate = -1;
     int rc = 0;
     tg_error *e = NULL;
 

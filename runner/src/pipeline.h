@@ -57,8 +57,8 @@ typedef struct pipeline_opts {
     const uint64_t *seeds;    /* the seeds every scenario runs under; */
     size_t nseeds;            /* NULL/0: 1, 2, 3 */
     unsigned jobs;            /* pipeline_check_batch: checks at once;
-                                 pipeline_check: probe processes per check
-                                 (the runs are split between them); 0: 1 */
+                                 pipeline_check: probe runs at once (in the
+                                 check's one probe sandbox); 0: 1 */
     bool sanitizers;          /* ASan+UBSan: the learner's file is built with
                                  them and linked with BUILD/asan/'s objects */
     uint64_t run_timeout_ms;  /* per probe run; 0: PIPELINE_RUN_TIMEOUT_MS

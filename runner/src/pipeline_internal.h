@@ -92,9 +92,8 @@ typedef struct pipeline__listed {
     char *name, *scenario;
 } pipeline__listed;
 
-/* At most this many probe processes per check, and runs in each. */
-#define PIPELINE__MAX_SLICES 16
-#define PIPELINE__MAX_RUNS_PER_SLICE 640
+/* At most this many probe runs per check. */
+#define PIPELINE__MAX_RUNS 640
 
 /* Things bound read-only into the sandbox, by index. */
 enum {
@@ -146,13 +145,13 @@ typedef struct pipeline__ctx {
     bool sandbox_broken; /* a sandbox failed to start (not the code in it):
                             a stored probe answer may be wrong */
 
-    void *slices; /* the probe processes (pipeline_probe.c) */
-    size_t nslices;
-    size_t slices_running;  /* slice tasks not yet finished */
-    tg_task *watchdog;      /* ends slices that overrun their runs' time */
+    tg_task *probe;         /* the probe's task (pipeline_probe.c) */
+    bool probe_running;     /* it has not finished yet */
+    size_t probe_nruns;     /* the runs sent through its gate (0: none) */
+    tg_task *watchdog;      /* ends a probe that overruns its runs' time */
     uint64_t probe_deadline_ms; /* the watchdog's wait, set at release */
-    bool deadline_hit;      /* the watchdog cancelled the slices */
-    int gates[PIPELINE__MAX_SLICES]; /* their FIFOs, opened O_RDWR */
+    bool deadline_hit;      /* the watchdog cancelled the probe */
+    int gate;               /* its FIFO, opened O_RDWR; -1 when none */
 
     pipeline__listed *listed; /* from checker --list */
     size_t nlisted;
@@ -262,23 +261,23 @@ int pipeline__build(pipeline__ctx *c, tg_error **err);
 tg_error *pipeline__list_checks(pipeline__ctx *c);
 
 /*
- * The probe stage, in three steps around the build: prepare makes one
- * gate per probe process (before the box is handed to the sandbox);
- * start spawns the probe processes into g, where they wait at their gates
- * while the build runs; release sends each its runs (go: every (scenario,
- * seed) the listed checks need) or tells it to leave (!go).  The tasks
- * fill c->runs.  close releases the gates once g is done.
+ * The probe stage, in three steps around the build: prepare makes the
+ * probe's gate (before the box is handed to the sandbox); start spawns
+ * the probe's sandbox into g, where it waits at its gate while the build
+ * runs; release sends it its runs (go: every (scenario, seed) the listed
+ * checks need, opts->jobs at once) or tells it to leave (!go).  The task
+ * fills c->runs.  close releases the gate once g is done.
  */
 tg_error *pipeline__probe_prepare(pipeline__ctx *c);
 tg_error *pipeline__probe_start(pipeline__ctx *c, tg_group *g);
 tg_error *pipeline__probe_release(pipeline__ctx *c, bool go);
 void pipeline__probe_close(pipeline__ctx *c);
-/* Stops the waiting probe processes at once (a stage failed). */
+/* Stops the waiting probe at once (a stage failed). */
 void pipeline__probe_cancel(pipeline__ctx *c);
 /* After a release that let the runs go: a task in g that cancels the
- * slices still running once their runs' time (plus slack) is up, so a
- * probe driver that a submission stops (SIGSTOP) or wedges cannot hold
- * its job for the sandbox's long backstop.  Their runs become timeouts. */
+ * probe if it is still running once its runs' time (plus slack) is up, so
+ * a probe driver that a submission stops (SIGSTOP) or wedges cannot hold
+ * its job for the sandbox's long backstop.  Its runs become timeouts. */
 tg_error *pipeline__probe_watch(pipeline__ctx *c, tg_group *g);
 
 /*

@@ -635,6 +635,24 @@ static void test_pipeline_infinite_loop_times_out(void **state)
     pipeline_result_free(&r);
 }
 
+/* Runs side by side in one probe each hold their own pipes only: no run
+ * can read, or reopen for writing, another one's report. */
+static void test_pipeline_parallel_runs_hold_only_their_own_pipes(void **state)
+{
+    (void)state;
+    char path[PATH_MAX + 64];
+    fixture("apart.c", path, sizeof path);
+    pipeline_opts o = opts_for(SANDBOX_LEARNER);
+    o.jobs = 3; /* six runs, three at once */
+    pipeline_result r;
+    grade_with(&o, path, &r);
+    if (!r.passed) {
+        char *t = pipeline_render_text(&r, PIPELINE_RENDER_VERBOSE);
+        fail_msg("a run held another run's pipe:\n%s", t ? t : "");
+    }
+    pipeline_result_free(&r);
+}
+
 static void test_pipeline_fork_balloon_and_flood_fail_cleanly(void **state)
 {
     (void)state;
@@ -644,7 +662,7 @@ static void test_pipeline_fork_balloon_and_flood_fail_cleanly(void **state)
         fixture(files[i], path, sizeof path);
         pipeline_opts o = opts_for(SANDBOX_LEARNER);
         o.run_timeout_ms = 500;
-        o.jobs = 3; /* six runs, two per probe process */
+        o.jobs = 3; /* six runs, three at once */
         pipeline_result r;
         grade_with(&o, path, &r);
         assert_all_failed(&r);
@@ -1833,6 +1851,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_fake_banner_fails),
         cmocka_unit_test(test_pipeline_infinite_loop_times_out),
         cmocka_unit_test(test_pipeline_crash_names_the_signal),
+        cmocka_unit_test(test_pipeline_parallel_runs_hold_only_their_own_pipes),
         cmocka_unit_test(test_pipeline_fork_balloon_and_flood_fail_cleanly),
         cmocka_unit_test(test_pipeline_flaky_pass_is_reported),
         cmocka_unit_test(test_pipeline_json_schema),
