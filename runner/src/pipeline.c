@@ -46,6 +46,7 @@ void pipeline_opts_init(pipeline_opts *o, const char *root, sandbox_mode mode)
         .seeds = PIPELINE_SEEDS_DEFAULT,
         .nseeds = 3,
         .jobs = 1,
+        .traces = true,
     };
 }
 

@@ -69,11 +69,16 @@ typedef struct pipeline_opts {
                                  alone): --unsafe-no-sandbox */
     const char *repro_prefix; /* the command that reproduces a failure, the
                                  seed is appended; NULL: "lab check ID" */
+    bool traces;              /* record libtg's trace of every run, for the
+                                 TUI's Timeline (check_result.trace_json);
+                                 off, the probe runs and its reports are
+                                 lighter.  Verdicts do not depend on it */
 } pipeline_opts;
 
 /*
  * Fills *o with the defaults for root and mode: seeds 1, 2, 3, one job,
- * no sanitizers, the build and cache directories under ROOT/build.  The
+ * no sanitizers, traces recorded, the build and cache directories under
+ * ROOT/build.  The
  * strings are borrowed: they must outlive every call that uses *o.
  */
 void pipeline_opts_init(pipeline_opts *o, const char *root, sandbox_mode mode);

@@ -624,6 +624,8 @@ tg_error *pipeline__probe_release(pipeline__ctx *c, bool go)
          * older driver. */
         if (jobs_of(c) > 1)
             pipeline__buf_printf(&b, " --jobs %zu", jobs_of(c));
+        if (!c->opts->traces)
+            pipeline__buf_puts(&b, " --no-trace");
         pipeline__buf_puts(&b, "\n");
         c->probe_nruns = c->nruns;
     } else {

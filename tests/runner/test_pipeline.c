@@ -747,6 +747,41 @@ static void test_pipeline_flaky_pass_is_reported(void **state)
 }
 
 /* The JSON of docs/grading.md section 5.2, field by field. */
+/* Without traces (the commands' text and JSON show none) the probe
+ * records nothing for the Timeline, and every verdict stays the same. */
+static void test_pipeline_traces_off_same_verdicts(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"flaky.c", "crash.c", "correct.c"};
+    for (size_t f = 0; f < 3; f++) {
+        char path[PATH_MAX + 64];
+        fixture(files[f], path, sizeof path);
+        pipeline_opts o = opts_for(SANDBOX_LEARNER);
+        pipeline_result with, without;
+        grade_with(&o, path, &with);
+        o.traces = false;
+        grade_with(&o, path, &without);
+        assert_int_equal(with.passed, without.passed);
+        assert_int_equal(with.points, without.points);
+        assert_int_equal(with.nchecks, without.nchecks);
+        for (size_t i = 0; i < with.nchecks; i++) {
+            const pipeline_check_result *a = &with.checks[i],
+                                        *b = &without.checks[i];
+            assert_string_equal(a->name, b->name);
+            assert_int_equal(a->passed, b->passed);
+            assert_int_equal(a->flaky, b->flaky);
+            assert_int_equal(a->failing_seed, b->failing_seed);
+            if (a->message || b->message)
+                assert_string_equal(a->message, b->message);
+            for (size_t s = 0; s < a->nseeds; s++)
+                assert_int_equal(a->seeds[s].run, b->seeds[s].run);
+            assert_null(b->trace_json);
+        }
+        pipeline_result_free(&with);
+        pipeline_result_free(&without);
+    }
+}
+
 static void test_pipeline_json_schema(void **state)
 {
     (void)state;
@@ -1854,6 +1889,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_parallel_runs_hold_only_their_own_pipes),
         cmocka_unit_test(test_pipeline_fork_balloon_and_flood_fail_cleanly),
         cmocka_unit_test(test_pipeline_flaky_pass_is_reported),
+        cmocka_unit_test(test_pipeline_traces_off_same_verdicts),
         cmocka_unit_test(test_pipeline_json_schema),
         cmocka_unit_test(test_pipeline_grade_mode_gives_the_same_verdicts),
         cmocka_unit_test(test_pipeline_empty_file),
