@@ -284,6 +284,8 @@ test-asan:
 test-valgrind: $(CORE_TESTS)
 	$(Q)sh tests/run --label valgrind --valgrind $(CORE_TESTS)
 
+# Each bench/bench_*.c: spawn and split (libtg), tui, grade, check (lab
+# check against cc -c + link) and watch (lab watch's save-to-verdict).
 bench: $(LIBTG) $(BENCHES) $(LAB) $(JAIL) checks
 	$(Q)for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 

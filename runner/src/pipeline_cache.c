@@ -10,8 +10,9 @@
  * with the compiler, whose identity is).  Entries are written under a
  * temporary name and renamed, so a reader never sees half an object and
  * parallel graders may share the directory.  Only successful compiles are
- * kept, with the compiler's warnings beside them.  Any problem here just
- * means a compile: the cache is never a reason for a check to fail.
+ * kept, with the compiler's warnings beside them, and only so many: the
+ * least recently used go first (pipeline_cache_trim.c).  Any problem here
+ * just means a compile: the cache is never a reason for a check to fail.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -226,6 +227,8 @@ void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv)
     }
     c->cache_hit = true;
     c->cache_diag = d;
+    pipeline__cache_touch(diag);
+    pipeline__cache_touch(obj);
 }
 
 void pipeline__cache_store(pipeline__ctx *c, const char *diag, size_t len)
@@ -250,4 +253,5 @@ void pipeline__cache_store(pipeline__ctx *c, const char *diag, size_t len)
         write_atomic(path, diag ? diag : "", diag ? len : 0);
     }
     free(obj);
+    pipeline__cache_trim(dir, PIPELINE__CACHE_OBJECTS);
 }

@@ -213,8 +213,28 @@ void pipeline__sha256_hex(pipeline__sha256 *s, char hex[65]);
  */
 void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv);
 
-/* Saves the box's object and the compiler's stderr under c->key. */
+/* Saves the box's object and the compiler's stderr under c->key, then
+ * trims the directory to PIPELINE__CACHE_OBJECTS entries. */
 void pipeline__cache_store(pipeline__ctx *c, const char *diag, size_t len);
+
+/* How many entries each cache directory keeps: objects (a few KiB each)
+ * for a class's worth of files, prelinks (~150 KiB each) for the whole
+ * curriculum twice over (two toolchains, or plain and sanitized). */
+#define PIPELINE__CACHE_OBJECTS 512
+#define PIPELINE__CACHE_PRELINKS 64
+
+/*
+ * Removes the least recently used entries of the cache directory dir
+ * (files KEY.o and KEY.diag, KEY being 64 hex digits; used = the newest
+ * modification time of an entry's files) until at most keep are left, and
+ * temporary files older than an hour.  Other names are left alone.  Costs
+ * one readdir when there is nothing to remove.  Never fails: a problem
+ * only leaves more behind (pipeline_cache_trim.c).
+ */
+void pipeline__cache_trim(const char *dir, size_t keep);
+
+/* Marks the cache file at path as just used (its modification time). */
+void pipeline__cache_touch(const char *path);
 
 /* ---- stages ----------------------------------------------------------- */
 

@@ -9,7 +9,8 @@
  * cached is their combination: the exercise's scenarios, the driver, the
  * world and libtg, joined once into one relocatable object (ld -r, every
  * archive member kept, so the learner may call any of libtg) without
- * debug information, under a key made of the inputs' identities.  Linking
+ * debug information, under a key made of the inputs' identities (and
+ * trimmed like the objects, least recently used first).  Linking
  * the learner's object against that is a third faster than against the
  * archives (the linker has one small file to read instead of four, with
  * their debug sections); the learner's own object keeps its debug
@@ -72,6 +73,7 @@ tg_error *pipeline__prelink(pipeline__ctx *c)
     struct stat st;
     if (stat(out, &st) == 0 && S_ISREG(st.st_mode)) {
         memcpy(c->host[PIPELINE__B_PRELINK], out, strlen(out) + 1);
+        pipeline__cache_touch(out); /* in use: the last to be trimmed */
         return NULL;
     }
     /* Build it under a name of our own, then rename: parallel checks may
@@ -103,10 +105,12 @@ tg_error *pipeline__prelink(pipeline__ctx *c)
         if (!e)
             tg_process_result_free(&pr);
     }
-    if (ok && rename(tmp, out) == 0)
+    if (ok && rename(tmp, out) == 0) {
         memcpy(c->host[PIPELINE__B_PRELINK], out, strlen(out) + 1);
-    else
+        pipeline__cache_trim(dir, PIPELINE__CACHE_PRELINKS);
+    } else {
         unlink(tmp);
+    }
     /* Only a cancellation matters: without the combination, the link
      * simply uses the four parts. */
     if (e && tg_error_is(e, &TG_CancelledError))

@@ -1028,6 +1028,23 @@ static void test_pipeline_symlink_refused_in_grade_mode(void **state)
 
 /* ---- cache, batches, errors ------------------------------------------- */
 
+/* Sets the modification time of dir/name to t seconds after the epoch. */
+static void set_mtime(const char *dir, const char *name, time_t t)
+{
+    char path[PATH_MAX + 128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct timespec ts[2] = {{t, 0}, {t, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW), 0);
+}
+
+static bool exists_in(const char *dir, const char *name)
+{
+    char path[PATH_MAX + 128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
 static void test_pipeline_cache_skips_the_compiler(void **state)
 {
     (void)state;
@@ -1041,9 +1058,31 @@ static void test_pipeline_cache_skips_the_compiler(void **state)
                      (long)getpid());
     pipeline_result a, b;
     grade_scratch("cached.c", text, (size_t)n, &a);
+    /* Age every cached object: the hit below must mark its own as used
+     * (the trimming is least recently used first). */
+    char objdir[160];
+    snprintf(objdir, sizeof objdir, "%s/obj", g.cache);
+    DIR *d = opendir(objdir);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));)
+        if (e->d_name[0] != '.')
+            set_mtime(objdir, e->d_name, 1000000);
+    closedir(d);
     grade_scratch("cached.c", text, (size_t)n, &b);
     assert_false(a.cached);
     assert_true(b.cached);
+    size_t touched = 0;
+    d = opendir(objdir);
+    for (struct dirent *e; (e = readdir(d));) {
+        char p[PATH_MAX];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", objdir, e->d_name);
+        if (e->d_name[0] != '.' && stat(p, &st) == 0 &&
+            st.st_mtim.tv_sec > 1000000)
+            touched++;
+    }
+    closedir(d);
+    assert_int_equal(touched, 2); /* its .o and .diag */
     assert_true(a.passed);
     assert_true(b.passed);
     /* The warnings come back with the object. */
@@ -1121,6 +1160,82 @@ static void test_pipeline_stale_sandbox_answer_is_tried_again(void **state)
     unlink(fake);
     unlink(count);
     rmdir(bin);
+}
+
+/* A cache directory keeps its most recently used entries, counting an
+ * entry's newest file, and drops only names it owns. */
+static void test_pipeline_cache_trim_keeps_the_recently_used(void **state)
+{
+    (void)state;
+    char dir[160];
+    snprintf(dir, sizeof dir, "%s/trim", g.root);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    char keys[10][65];
+    for (int i = 0; i < 10; i++) {
+        for (int k = 0; k < 64; k++)
+            keys[i][k] = "0123456789abcdef"[(i * 7 + k) % 16];
+        keys[i][64] = '\0';
+        char name[PATH_MAX];
+        snprintf(name, sizeof name, "%s/%.64s.o", dir, keys[i]);
+        write_file(name, "\x7f" "ELF", 4);
+        snprintf(name, sizeof name, "%s/%.64s.diag", dir, keys[i]);
+        write_file(name, "", 0);
+        char o[80], d[80];
+        snprintf(o, sizeof o, "%.64s.o", keys[i]);
+        snprintf(d, sizeof d, "%.64s.diag", keys[i]);
+        set_mtime(dir, o, 1000000 + i * 100);
+        set_mtime(dir, d, 1000000 + i * 100);
+    }
+    /* Entry 2 was used last (a hit touches its files). */
+    char used[80];
+    snprintf(used, sizeof used, "%.64s.diag", keys[2]);
+    set_mtime(dir, used, 2000000);
+    /* Not entries: someone's file, an old and a fresh temporary file, a
+     * symlink with an entry's name. */
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/README", dir);
+    write_file(path, "mine", 4);
+    set_mtime(dir, "README", 1000);
+    snprintf(path, sizeof path, "%s/%.64s.o.tmp.1.2", dir, keys[0]);
+    write_file(path, "x", 1);
+    char stale[120];
+    snprintf(stale, sizeof stale, "%.64s.o.tmp.1.2", keys[0]);
+    set_mtime(dir, stale, 1000);
+    char fresh[120];
+    snprintf(fresh, sizeof fresh, ".%.64s.77.0.o", keys[1]);
+    snprintf(path, sizeof path, "%s/%s", dir, fresh);
+    write_file(path, "x", 1);
+    char link[PATH_MAX];
+    snprintf(link, sizeof link, "%s/%.64s.o", dir,
+             "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+    assert_int_equal(symlink("/etc/passwd", link), 0);
+
+    /* At the limit (11 .o names, counting the link): nothing goes. */
+    pipeline__cache_trim(dir, 11);
+    assert_true(exists_in(dir, stale));
+    for (int i = 0; i < 10; i++) {
+        char o[80];
+        snprintf(o, sizeof o, "%.64s.o", keys[i]);
+        assert_true(exists_in(dir, o));
+    }
+
+    pipeline__cache_trim(dir, 4);
+    for (int i = 0; i < 10; i++) {
+        char o[80], d[80];
+        snprintf(o, sizeof o, "%.64s.o", keys[i]);
+        snprintf(d, sizeof d, "%.64s.diag", keys[i]);
+        bool keep = i == 2 || i >= 7;
+        if (exists_in(dir, o) != keep || exists_in(dir, d) != keep)
+            fail_msg("entry %d: expected %s", i, keep ? "kept" : "removed");
+    }
+    assert_true(exists_in(dir, "README"));
+    assert_false(exists_in(dir, stale));
+    assert_true(exists_in(dir, fresh));
+    assert_true(exists_in(dir, link + strlen(dir) + 1));
+    assert_non_null(realpath("/etc/passwd", path)); /* not followed */
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 static int done_count;
@@ -1900,6 +2015,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_symlink_refused_in_grade_mode),
         cmocka_unit_test(test_pipeline_cache_skips_the_compiler),
         cmocka_unit_test(test_pipeline_stale_sandbox_answer_is_tried_again),
+        cmocka_unit_test(test_pipeline_cache_trim_keeps_the_recently_used),
         cmocka_unit_test(test_pipeline_batch_grades_each_job),
         cmocka_unit_test(test_pipeline_internal_errors_say_lab_error),
         cmocka_unit_test(test_pipeline_cancel_stops_everything),
