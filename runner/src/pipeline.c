@@ -253,8 +253,9 @@ static tg_error *locate_all(pipeline__ctx *c)
 static void place_binds(pipeline__ctx *c)
 {
     static const char *const inside[PIPELINE__NBINDS] = {
-        "/tg-include",    "/tg-support",    "/tg-exercise", "/tg-probe.o",
-        "/tg-libprobe.a", "/tg-libworld.a", "/tg-libtg.a",  "/tg-prebuilt.o"};
+        "/tg-include",    "/tg-support",    "/tg-exercise",   "/tg-probe.o",
+        "/tg-libprobe.a", "/tg-libworld.a", "/tg-libtg.a",    "/tg-prebuilt.o",
+        "/tg-probe"};
     /* bubblewrap makes the parents of bind targets 0700 and root-owned,
      * which the jail's uid cannot enter: every bind sits directly in /. */
     for (int b = 0; b < PIPELINE__NBINDS; b++)
@@ -378,10 +379,28 @@ static tg_result list_task(void *arg)
  * The owner waits for the inner group, opens the gate (or tells the probe
  * to leave), then waits for the outer one.  An internal failure anywhere
  * cancels the rest, processes included. */
+/* The prebuilt side of the link, found (or made, once per exercise)
+ * before the sandboxes start: the probe's must bind the probe program. */
+static tg_error *prepare_link(pipeline__ctx *c)
+{
+    tg_error *e = pipeline__prelink(c);
+    if (!e)
+        e = pipeline__probe_program(c);
+    if (e || !c->dynamic)
+        return e;
+    char lib[PATH_MAX + 8];
+    if (!pipeline__fmt(lib, sizeof lib, "%s/" PIPELINE__LIB_DIR, c->box) ||
+        mkdir(lib, 0755) != 0)
+        c->dynamic = false; /* the static link needs no lib/ */
+    return NULL;
+}
+
 static tg_error *run_stages(pipeline__ctx *c)
 {
     pipeline_result *r = c->res;
     tg_error *e = make_box(c);
+    if (!e)
+        e = prepare_link(c);
     if (!e)
         e = pipeline__probe_prepare(c);
     if (!e)

@@ -5,8 +5,9 @@
  *
  *   read the file (size cap, binary/empty refused)
  *   build, in one sandboxed step: compile (cached by content hash), read
- *     the object's symbol table and sections, link with the prebuilt
- *     probe objects                      } a task group, with `checker
+ *     the object's symbol table and sections, link: a shared library for
+ *     the exercise's cached probe program, or with the prebuilt probe
+ *     objects                            } a task group, with `checker
  *                                        } --list` running beside it
  *   symbol check (only the exercise's functions; no main, constructors,
  *     or names of libc, libtg, cmocka, sanitizers)

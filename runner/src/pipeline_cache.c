@@ -70,9 +70,7 @@ static void add_headers(pipeline__sha256 *h, const char *dir)
     }
 }
 
-/* The compiler's identity: where "cc" resolves on the host, its size and
- * modification time (an upgrade changes them). */
-static void add_compiler(pipeline__sha256 *h, const char *cc)
+void pipeline__hash_compiler(pipeline__sha256 *h, const char *cc)
 {
     char path[PATH_MAX], real[PATH_MAX];
     if (cc[0] == '/')
@@ -176,7 +174,7 @@ void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv)
     add_str(&h, "tglab-object-1");
     for (const char *const *a = cc_argv; *a; a++)
         add_str(&h, *a);
-    add_compiler(&h, cc_argv[0]);
+    pipeline__hash_compiler(&h, cc_argv[0]);
     static const int dirs[] = {PIPELINE__B_INC_TG, PIPELINE__B_INC_SUPPORT,
                                PIPELINE__B_INC_EX};
     for (size_t i = 0; i < 3; i++) {

@@ -8,7 +8,8 @@
  * are more, the least recently used go, oldest first.  Use is the
  * modification time: a cache hit touches its files (pipeline__cache_touch),
  * so an object checked again and again stays.  An entry is a key (64 hex
- * digits) and its files (KEY.o, KEY.diag); a name that is not ours is left
+ * digits) and its files (KEY.o and KEY.diag, or KEY.probe and KEY.syms of
+ * the quick link's probe programs); a name that is not ours is left
  * alone, and a temporary file of a write that never finished (a killed
  * lab) is removed once it is an hour old.  Parallel graders may share a
  * directory: an entry removed under a reader is only a miss for it.
@@ -46,12 +47,25 @@ static bool key_of(const char *name, char key[65])
     return name[64] == '.';
 }
 
-/* A finished entry's file: KEY.o or KEY.diag, nothing after. */
+/* An entry's files: its main one (an object, or the quick link's probe
+ * program) first, then those that only go with it. */
+static const char *const mains[] = {".o", ".probe"};
+static const char *const satellites[] = {".diag", ".syms"};
+
+static bool suffix_in(const char *suffix, const char *const *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(suffix, set[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A finished entry's file: KEY and one of the suffixes, nothing after. */
 static bool is_entry_file(const char *name)
 {
     char key[65];
-    return key_of(name, key) &&
-           (strcmp(name + 64, ".o") == 0 || strcmp(name + 64, ".diag") == 0);
+    return key_of(name, key) && (suffix_in(name + 64, mains, 2) ||
+                                 suffix_in(name + 64, satellites, 2));
 }
 
 static bool is_temporary(const char *name)
@@ -69,13 +83,13 @@ static int by_use(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
-/* Counts the entries of dir (by their .o files), without a stat. */
+/* Counts the entries of dir (by their main files), without a stat. */
 static size_t count_entries(DIR *d)
 {
     size_t n = 0;
     for (struct dirent *e; (e = readdir(d));) {
         char key[65];
-        if (key_of(e->d_name, key) && strcmp(e->d_name + 64, ".o") == 0)
+        if (key_of(e->d_name, key) && suffix_in(e->d_name + 64, mains, 2))
             n++;
     }
     rewinddir(d);
@@ -143,12 +157,17 @@ void pipeline__cache_trim(const char *dir, size_t keep)
     if (n > keep) {
         qsort(es, n, sizeof *es, by_use);
         for (size_t i = 0; i < n - keep; i++) {
+            /* The .diag first: a reader of objects looks for it before
+             * the .o; a probe program without its .syms is not used. */
             char name[80];
-            /* The .diag first: a reader looks for it before the .o. */
-            snprintf(name, sizeof name, "%s.diag", es[i].key);
-            unlinkat(dfd, name, 0);
-            snprintf(name, sizeof name, "%s.o", es[i].key);
-            unlinkat(dfd, name, 0);
+            for (size_t k = 0; k < 2; k++) {
+                snprintf(name, sizeof name, "%s%s", es[i].key, satellites[k]);
+                unlinkat(dfd, name, 0);
+            }
+            for (size_t k = 0; k < 2; k++) {
+                snprintf(name, sizeof name, "%s%s", es[i].key, mains[k]);
+                unlinkat(dfd, name, 0);
+            }
         }
     }
     free(es);

@@ -105,8 +105,14 @@ enum {
     PIPELINE__B_LIBWORLD,    /* exercises/libworld.a */
     PIPELINE__B_LIBTG,       /* libtg.a */
     PIPELINE__B_PRELINK,     /* the four above, combined (cache) */
+    PIPELINE__B_PROBE_EXE,   /* the probe program of the quick link */
     PIPELINE__NBINDS
 };
+
+/* The quick link's library: its soname, and where it goes in the box. */
+#define PIPELINE__LEARNER_SO "liblearner.so"
+#define PIPELINE__LIB_DIR "lib"
+
 
 typedef struct pipeline__ctx {
     const pipeline_opts *opts;
@@ -136,6 +142,10 @@ typedef struct pipeline__ctx {
     char objname[256];
 
     char argbuf[4][PATH_MAX + 300]; /* strings of the compile argv */
+
+    bool dynamic;       /* the quick link: lib/liblearner.so and the
+                           cached probe program (pipeline_dynprobe.c) */
+    char syms[PATH_MAX]; /* the names that program can give the library */
 
     char key[65];     /* cache key (hex SHA-256), "" when not cached */
     bool cache_hit;   /* the box holds the cached object already */
@@ -205,6 +215,10 @@ void pipeline__sha256_init(pipeline__sha256 *s);
 void pipeline__sha256_add(pipeline__sha256 *s, const void *data, size_t n);
 void pipeline__sha256_hex(pipeline__sha256 *s, char hex[65]);
 
+/* Adds the compiler's identity to h: where cc resolves on the host, its
+ * size and modification time (an upgrade changes them). */
+void pipeline__hash_compiler(pipeline__sha256 *h, const char *cc);
+
 /*
  * Computes c->key from everything the object depends on (the source, the
  * compile command, the compiler, the headers it may include).  When the
@@ -225,8 +239,9 @@ void pipeline__cache_store(pipeline__ctx *c, const char *diag, size_t len);
 
 /*
  * Removes the least recently used entries of the cache directory dir
- * (files KEY.o and KEY.diag, KEY being 64 hex digits; used = the newest
- * modification time of an entry's files) until at most keep are left, and
+ * (files KEY.o and KEY.diag, or KEY.probe and KEY.syms, KEY being 64 hex
+ * digits; used = the newest modification time of an entry's files) until
+ * at most keep are left, and
  * temporary files older than an hour.  Other names are left alone.  Costs
  * one readdir when there is nothing to remove.  Never fails: a problem
  * only leaves more behind (pipeline_cache_trim.c).
@@ -258,6 +273,11 @@ bool pipeline__symbols_check(const char *readelf_out,
                              const char *objname, const char *header_text,
                              const char *header_display, pipeline_result *r);
 
+/* The names the object uses and does not define (global, not weak), from
+ * the same readelf output: a malloc'd array of *n malloc'd strings, or
+ * NULL on OOM.  Only meaningful once pipeline__symbols_check passed. */
+char **pipeline__symbols_needed(const char *readelf_out, size_t *n);
+
 /* Finds or makes the combination of the prebuilt objects in the cache
  * (c->host[PIPELINE__B_PRELINK], "" when there is none: the link then
  * uses the four parts).  Fails only when cancelled. */
@@ -266,8 +286,24 @@ tg_error *pipeline__prelink(pipeline__ctx *c);
 /* mkdir -p; 0 or -1. */
 int pipeline__mkdirs(const char *path);
 
-/* The linker's argv (NULL-ended, freed with free()). */
-const char **pipeline__link_argv(const pipeline__ctx *c);
+/* Whether binutils' gold is installed (the link uses it then). */
+bool pipeline__have_gold(void);
+
+/* The linker's argv (NULL-ended, freed with free()): the quick link's
+ * `ld -shared` when dynamic, else the probe program's full link. */
+const char **pipeline__link_argv(const pipeline__ctx *c, bool dynamic);
+
+/* Finds or makes the probe program of the quick link for c's exercise
+ * (needs the prelink): sets c->dynamic, c->host[PIPELINE__B_PROBE_EXE]
+ * and c->syms, or leaves c->dynamic false (sanitizers, no cache, any
+ * failure: the static link is used).  Fails only when cancelled. */
+tg_error *pipeline__probe_program(pipeline__ctx *c);
+
+/* True when every name the learner's object uses (readelf output) is one
+ * the probe program or its libraries define (c->syms).  False also when
+ * the list cannot be read: the static link decides then. */
+bool pipeline__dynamic_resolves(const pipeline__ctx *c,
+                                const char *readelf_out);
 
 /* Turns the linker's stderr into messages. */
 void pipeline__link_report(pipeline__ctx *c, const char *text, size_t len);

@@ -119,9 +119,9 @@ tg_error *pipeline__prelink(pipeline__ctx *c)
     return NULL;
 }
 
-/* True when binutils' gold is installed: /usr is what the sandbox shows,
- * so the compiler inside finds it where we look. */
-static bool have_gold(void)
+/* /usr is what the sandbox shows, so the compiler inside finds gold where
+ * we look. */
+bool pipeline__have_gold(void)
 {
     static int known = -1;
     if (known < 0)
@@ -129,14 +129,29 @@ static bool have_gold(void)
     return known;
 }
 
-const char **pipeline__link_argv(const pipeline__ctx *c)
+const char **pipeline__link_argv(const pipeline__ctx *c, bool dynamic)
 {
     const char **v = calloc(24, sizeof *v);
     if (!v)
         return NULL;
     size_t n = 0;
+    if (dynamic) {
+        /* No start files, no libraries: nothing that runs at load time,
+         * and nothing to read but the object (pipeline_dynprobe.c). */
+        v[n++] = "ld";
+        v[n++] = "-shared";
+        v[n++] = "-z";
+        v[n++] = "noexecstack";
+        v[n++] = "-soname";
+        v[n++] = PIPELINE__LEARNER_SO;
+        v[n++] = "-o";
+        v[n++] = PIPELINE__LIB_DIR "/" PIPELINE__LEARNER_SO;
+        v[n++] = c->objname;
+        v[n] = NULL;
+        return v;
+    }
     v[n++] = c->opts->cc ? c->opts->cc : "cc";
-    if (have_gold())
+    if (pipeline__have_gold())
         v[n++] = "-fuse-ld=gold";
     if (c->opts->sanitizers)
         v[n++] = "-fsanitize=address,undefined";

@@ -407,9 +407,15 @@ tg_error *pipeline__frames_parse(const char *out, size_t len, bool truncated,
  */
 static const char gate_script[] =
     "read -r -a args < \"$1\" || exit 0\n"
-    "[ \"${args[0]-}\" = go ] || exit 0\n"
-    "GLIBC_TUNABLES=glibc.malloc.tcache_count=0 exec ./probe "
-    "\"${args[@]:1}\"\n";
+    "export GLIBC_TUNABLES=glibc.malloc.tcache_count=0\n"
+    "case \"${args[0]-}\" in\n"
+    "go) exec ./probe \"${args[@]:1}\" ;;\n"
+    /* The quick link: the probe program, given the learner's library by
+     * its full path (no search path: nothing else in the box is loaded;
+     * the program's liblearner.so is the one preloaded, by soname). */
+    "go-lib) LD_PRELOAD=\"$PWD/" PIPELINE__LIB_DIR "/" PIPELINE__LEARNER_SO
+    "\" exec \"$2\" \"${args[@]:1}\" ;;\n"
+    "esac\n";
 
 #define GATE_RUN_LINE (64u << 10)
 
@@ -441,12 +447,21 @@ static tg_result run_probe(void *arg)
 
 static tg_result run_probe_body(pipeline__ctx *c)
 {
-    const char *const cmd[] = {"bash", "-c", gate_script, "probe", ".gate",
+    /* $2: where the quick link's probe program is ("" without one). */
+    const char *program =
+        c->dynamic ? c->inside[PIPELINE__B_PROBE_EXE] : "";
+    const char *const cmd[] = {"bash", "-c",    gate_script,
+                               "probe", ".gate", program,
                                NULL};
     uint64_t timeout = run_timeout(c);
 
     sandbox_spec spec;
     pipeline__spec(c, &spec, true);
+    sandbox_bind bind = {c->host[PIPELINE__B_PROBE_EXE], program};
+    if (c->dynamic && c->caps.bwrap_ok) {
+        spec.ro_binds = &bind;
+        spec.n_ro_binds = 1;
+    }
     /* The driver keeps each run's clock itself; the sandbox's clock is a
      * backstop for the wait at the gate (a build) and every run. */
     uint64_t build_wall = spec.wall_ms;
@@ -614,7 +629,9 @@ tg_error *pipeline__probe_release(pipeline__ctx *c, bool go)
     }
     pipeline__buf b = {0};
     if (go && c->nruns) {
-        pipeline__buf_puts(&b, "go");
+        /* The build decided how the program was linked (c->dynamic may
+         * have turned false there). */
+        pipeline__buf_puts(&b, c->dynamic ? "go-lib" : "go");
         for (size_t k = 0; k < c->nruns; k++)
             pipeline__buf_printf(&b, " --run %s:%llu", c->runs[k].scenario,
                                  (unsigned long long)c->runs[k].seed);

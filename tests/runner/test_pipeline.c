@@ -1210,8 +1210,19 @@ static void test_pipeline_cache_trim_keeps_the_recently_used(void **state)
              "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
     assert_int_equal(symlink("/etc/passwd", link), 0);
 
-    /* At the limit (11 .o names, counting the link): nothing goes. */
-    pipeline__cache_trim(dir, 11);
+    /* A probe program of the quick link, used before everything else. */
+    char prog[PATH_MAX], psyms[PATH_MAX];
+    const char *pkey =
+        "0123012301230123012301230123012301230123012301230123012301230123";
+    snprintf(prog, sizeof prog, "%s/%s.probe", dir, pkey);
+    snprintf(psyms, sizeof psyms, "%s/%s.syms", dir, pkey);
+    write_file(prog, "x", 1);
+    write_file(psyms, "x\n", 2);
+    set_mtime(dir, prog + strlen(dir) + 1, 500000);
+    set_mtime(dir, psyms + strlen(dir) + 1, 500000);
+
+    /* At the limit (12 entries, counting the link): nothing goes. */
+    pipeline__cache_trim(dir, 12);
     assert_true(exists_in(dir, stale));
     for (int i = 0; i < 10; i++) {
         char o[80];
@@ -1228,6 +1239,8 @@ static void test_pipeline_cache_trim_keeps_the_recently_used(void **state)
         if (exists_in(dir, o) != keep || exists_in(dir, d) != keep)
             fail_msg("entry %d: expected %s", i, keep ? "kept" : "removed");
     }
+    assert_false(exists_in(dir, prog + strlen(dir) + 1)); /* the oldest */
+    assert_false(exists_in(dir, psyms + strlen(dir) + 1));
     assert_true(exists_in(dir, "README"));
     assert_false(exists_in(dir, stale));
     assert_true(exists_in(dir, fresh));
@@ -1236,6 +1249,65 @@ static void test_pipeline_cache_trim_keeps_the_recently_used(void **state)
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);
+}
+
+/* The quick link (a shared library and the cached probe program) and
+ * the full link give the same verdicts. */
+static void test_pipeline_quick_link_same_verdicts(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"correct.c", "flaky.c", "crash.c",
+                                        "exit.c"};
+    for (size_t f = 0; f < 4; f++) {
+        char path[PATH_MAX + 64];
+        fixture(files[f], path, sizeof path);
+        pipeline_opts o = opts_for(SANDBOX_LEARNER);
+        pipeline_result quick, full;
+        grade_with(&o, path, &quick);
+        o.cache_dir = ""; /* no cache: the full link */
+        grade_with(&o, path, &full);
+        assert_int_equal(quick.passed, full.passed);
+        assert_int_equal(quick.points, full.points);
+        assert_int_equal(quick.nchecks, full.nchecks);
+        for (size_t i = 0; i < quick.nchecks; i++) {
+            const pipeline_check_result *a = &quick.checks[i],
+                                        *b = &full.checks[i];
+            assert_int_equal(a->passed, b->passed);
+            assert_int_equal(a->failing_seed, b->failing_seed);
+            if (a->message || b->message)
+                assert_string_equal(a->message, b->message);
+            if (a->crash || b->crash)
+                assert_string_equal(a->crash, b->crash);
+            for (size_t s = 0; s < a->nseeds; s++) {
+                assert_int_equal(a->seeds[s].run, b->seeds[s].run);
+                assert_int_equal(a->seeds[s].signal, b->seeds[s].signal);
+            }
+        }
+        pipeline_result_free(&quick);
+        pipeline_result_free(&full);
+    }
+}
+
+/* A name the probe program cannot give the library (a libgcc.a helper)
+ * means the full link, which passes; a name nothing defines gets the
+ * linker's own message, with the line. */
+static void test_pipeline_quick_link_falls_back(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    grade("wide.c", &r);
+    if (!r.passed) {
+        char *t = pipeline_render_text(&r, PIPELINE_RENDER_VERBOSE);
+        fail_msg("wide.c should pass:\n%s", t ? t : "");
+    }
+    pipeline_result_free(&r);
+    grade("undefined.c", &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_LINK, "link.undefined");
+    assert_string_equal(m->symbol, "add_one_more");
+    assert_contains(m->file, "undefined.c");
+    assert_int_equal(m->line, 12);
+    pipeline_result_free(&r);
 }
 
 static int done_count;
@@ -2016,6 +2088,8 @@ int main(void)
         cmocka_unit_test(test_pipeline_cache_skips_the_compiler),
         cmocka_unit_test(test_pipeline_stale_sandbox_answer_is_tried_again),
         cmocka_unit_test(test_pipeline_cache_trim_keeps_the_recently_used),
+        cmocka_unit_test(test_pipeline_quick_link_same_verdicts),
+        cmocka_unit_test(test_pipeline_quick_link_falls_back),
         cmocka_unit_test(test_pipeline_batch_grades_each_job),
         cmocka_unit_test(test_pipeline_internal_errors_say_lab_error),
         cmocka_unit_test(test_pipeline_cancel_stops_everything),
