@@ -17,8 +17,9 @@
  * and IFUNCs, and `ld -shared` adds none (no start files).  Every name
  * the object uses must exist: the program's exports and those of the
  * libraries it loads are listed beside it (KEY.syms), and an object using
- * anything else -- a typo, or a helper only libgcc.a has -- is linked the
- * static way after all, which gives the linker's own messages.  The
+ * anything else -- a typo, or a helper only libgcc.a has -- or hiding
+ * an exercise function (visibility) is linked the static way after all,
+ * which gives the linker's own messages.  The
  * names the object may use are the symbol check's business, as before.
  * With sanitizers, or without a cache, the static link is used.
  */
@@ -263,11 +264,15 @@ bool pipeline__dynamic_resolves(const pipeline__ctx *c,
                                 const char *readelf_out)
 {
     size_t nneeded = 0, len = 0;
-    char **needed = pipeline__symbols_needed(readelf_out, &nneeded);
+    bool unexported;
+    char **needed =
+        pipeline__symbols_needed(readelf_out, &nneeded, &unexported);
     char *text = NULL, why[256];
     const char *slash = strrchr(c->syms, '/');
     char dir[PATH_MAX];
-    bool ok = needed && slash &&
+    /* A hidden exercise function links into a program, not out of a
+     * library: the full link, then. */
+    bool ok = needed && !unexported && slash &&
               pipeline__fmt(dir, sizeof dir, "%.*s", (int)(slash - c->syms),
                             c->syms) &&
               sandbox_read_file(dir, slash + 1, SYMS_CAP, &text, &len, why,

@@ -275,8 +275,11 @@ bool pipeline__symbols_check(const char *readelf_out,
 
 /* The names the object uses and does not define (global, not weak), from
  * the same readelf output: a malloc'd array of *n malloc'd strings, or
- * NULL on OOM.  Only meaningful once pipeline__symbols_check passed. */
-char **pipeline__symbols_needed(const char *readelf_out, size_t *n);
+ * NULL on OOM.  *unexported is set when a definition that is not local
+ * has a visibility other than default (a shared library would keep it to
+ * itself).  Only meaningful once pipeline__symbols_check passed. */
+char **pipeline__symbols_needed(const char *readelf_out, size_t *n,
+                                bool *unexported);
 
 /* Finds or makes the combination of the prebuilt objects in the cache
  * (c->host[PIPELINE__B_PRELINK], "" when there is none: the link then

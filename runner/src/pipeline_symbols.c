@@ -700,9 +700,10 @@ bool pipeline__symbols_check(const char *out, const char *const *functions,
     return k.ok;
 }
 
-char **pipeline__symbols_needed(const char *out, size_t *n)
+char **pipeline__symbols_needed(const char *out, size_t *n, bool *unexported)
 {
     *n = 0;
+    *unexported = false;
     size_t cap = 16;
     char **names = malloc(cap * sizeof *names);
     bool symbols = false;
@@ -719,8 +720,16 @@ char **pipeline__symbols_needed(const char *out, size_t *n)
             symbols = false;
         char f[9][256];
         int nf = symbols ? fields(line, len, f, 9) : -1;
-        /* "N: VALUE SIZE TYPE BIND VIS UND NAME" */
-        if (nf != 8 || strcmp(f[6], "UND") != 0 || strcmp(f[4], "GLOBAL") != 0)
+        /* "N: VALUE SIZE TYPE BIND VIS NDX NAME" */
+        if (nf != 8 || strcmp(f[4], "LOCAL") == 0)
+            continue;
+        if (strcmp(f[6], "UND") != 0) {
+            /* A definition a shared library would not export. */
+            if (strcmp(f[5], "DEFAULT") != 0)
+                *unexported = true;
+            continue;
+        }
+        if (strcmp(f[4], "GLOBAL") != 0)
             continue;
         if (*n == cap) {
             char **grown = realloc(names, 2 * cap * sizeof *grown);
