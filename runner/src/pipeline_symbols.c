@@ -720,8 +720,9 @@ char **pipeline__symbols_needed(const char *out, size_t *n, bool *unexported)
             symbols = false;
         char f[9][256];
         int nf = symbols ? fields(line, len, f, 9) : -1;
-        /* "N: VALUE SIZE TYPE BIND VIS NDX NAME" */
-        if (nf != 8 || strcmp(f[4], "LOCAL") == 0)
+        /* "N: VALUE SIZE TYPE BIND VIS NDX NAME" (not the "Num:" row) */
+        if (nf != 8 || strcmp(f[0], "Num:") == 0 ||
+            !isdigit((unsigned char)f[0][0]) || strcmp(f[4], "LOCAL") == 0)
             continue;
         if (strcmp(f[6], "UND") != 0) {
             /* A definition a shared library would not export. */

@@ -1288,6 +1288,24 @@ static void test_pipeline_quick_link_same_verdicts(void **state)
     }
 }
 
+/* An ordinary file takes the quick link when there is a cache, and the
+ * full link without one. */
+static void test_pipeline_quick_link_is_used(void **state)
+{
+    (void)state;
+    char path[PATH_MAX + 64];
+    fixture("quick.c", path, sizeof path);
+    pipeline_opts o = opts_for(SANDBOX_LEARNER);
+    pipeline_result r;
+    grade_with(&o, path, &r);
+    assert_true(r.passed);
+    pipeline_result_free(&r);
+    o.cache_dir = "";
+    grade_with(&o, path, &r);
+    assert_false(r.passed);
+    pipeline_result_free(&r);
+}
+
 /* A name the probe program cannot give the library (a libgcc.a helper),
  * or an exercise function a library would not export (hidden), means the
  * full link, which passes; a name nothing defines gets the linker's own
@@ -1492,6 +1510,54 @@ static bool symbols(const char *syms, pipeline_result *r)
                                    "int send_all(const char **to,\n"
                                    "             size_t n);\n",
                                    "exercises/x/send_all.h", r);
+}
+
+/* What the quick link needs to know from readelf: the names used and not
+ * defined, and whether a definition would stay hidden in a library. */
+static void test_pipeline_symbols_needed(void **state)
+{
+    (void)state;
+    static const char out[] =
+        "Section Headers:\n"
+        "  [Nr] Name Type Address Off Size ES Flg Lk Inf Al\n"
+        "  [ 1] .text PROGBITS 0000000000000000 000040 000010 00 AX 0 0 "
+        "16\n"
+        "\n"
+        "Symbol table '.symtab' contains 6 entries:\n"
+        "   Num:    Value          Size Type    Bind   Vis      Ndx Name\n"
+        "     0: 0000000000000000     0 NOTYPE  LOCAL  DEFAULT  UND \n"
+        "     1: 0000000000000000     0 FILE    LOCAL  DEFAULT  ABS x.c\n"
+        "     2: 0000000000000000    16 FUNC    LOCAL  HIDDEN     1 helper\n"
+        "     3: 0000000000000010    16 FUNC    GLOBAL DEFAULT    1 "
+        "send_all\n"
+        "     4: 0000000000000000     0 NOTYPE  GLOBAL DEFAULT  UND "
+        "tg_spawn\n"
+        "     5: 0000000000000000     0 NOTYPE  WEAK   DEFAULT  UND "
+        "maybe\n"
+        "     6: 0000000000000000     0 NOTYPE  GLOBAL DEFAULT  UND "
+        "_GLOBAL_OFFSET_TABLE_\n";
+    size_t n;
+    bool unexported = true;
+    char **names = pipeline__symbols_needed(out, &n, &unexported);
+    assert_non_null(names);
+    assert_false(unexported); /* the header row and LOCALs do not count */
+    assert_int_equal(n, 2);   /* the weak reference may stay unresolved */
+    assert_string_equal(names[0], "tg_spawn");
+    assert_string_equal(names[1], "_GLOBAL_OFFSET_TABLE_");
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+
+    char hidden[sizeof out + 128];
+    snprintf(hidden, sizeof hidden, "%s", out);
+    char *d = strstr(hidden, "GLOBAL DEFAULT    1 send_all");
+    assert_non_null(d);
+    memcpy(d, "GLOBAL HIDDEN ", 14);
+    names = pipeline__symbols_needed(hidden, &n, &unexported);
+    assert_true(unexported);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
 }
 
 static void test_pipeline_symbols_rules(void **state)
@@ -2055,6 +2121,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_sha256_vectors),
         cmocka_unit_test(test_pipeline_clean_makes_text_safe),
         cmocka_unit_test(test_pipeline_diag_parses_gcc_output),
+        cmocka_unit_test(test_pipeline_symbols_needed),
         cmocka_unit_test(test_pipeline_symbols_rules),
         cmocka_unit_test(test_pipeline_symbols_parser_fails_closed),
         cmocka_unit_test(test_pipeline_frames_are_validated),
@@ -2093,6 +2160,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_stale_sandbox_answer_is_tried_again),
         cmocka_unit_test(test_pipeline_cache_trim_keeps_the_recently_used),
         cmocka_unit_test(test_pipeline_quick_link_same_verdicts),
+        cmocka_unit_test(test_pipeline_quick_link_is_used),
         cmocka_unit_test(test_pipeline_quick_link_falls_back),
         cmocka_unit_test(test_pipeline_batch_grades_each_job),
         cmocka_unit_test(test_pipeline_internal_errors_say_lab_error),
