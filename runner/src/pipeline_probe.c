@@ -474,8 +474,8 @@ static tg_result run_probe_body(pipeline__ctx *c)
     tg_process_result pr;
     tg_error *e = pipeline__sandboxed(c, &spec, cmd, PROBE_OUT_CAP, &pr);
     if (e && c->deadline_hit && c->probe_nruns && pipeline__is_cancel(e)) {
-        /* The watchdog stopped it: every run still without a frame ran
-         * out of time, whatever the driver was doing (stopped, wedged). */
+        /* The watchdog stopped it: every run ran out of time, whatever
+         * the driver was doing (stopped, wedged); its output is lost. */
         char ended[160];
         snprintf(ended, sizeof ended,
                  "the probe was stopped after %llu ms: out of time",
