@@ -9,22 +9,21 @@
  * reads nothing else and takes ~6 ms.  The probe program is the prelinked
  * object linked once against a stub liblearner.so (the exercise's
  * functions, empty), with its symbols exported for the library to use;
- * the probe's sandbox runs it with LD_LIBRARY_PATH on the box's lib/,
- * where the only file is the library the build made.
+ * the probe's sandbox runs it with the box's lib/liblearner.so preloaded
+ * by its full path (pipeline_probe.c), which stands in for the stub.
  *
  * What the static link guaranteed still holds.  Nothing of the learner's
  * runs at load time: the symbol check refuses constructors, .init code
- * and IFUNCs, and `ld -shared` adds none (no start files).  Every name
- * the object uses must exist: the program's exports and those of the
+ * and IFUNCs, and `ld -shared` adds none (no start files).  Nothing is
+ * interposed: the object may define only the exercise's functions.  Every
+ * name the object uses must exist: the program's exports and those of the
  * libraries it loads are listed beside it (KEY.syms), and an object using
- * anything else -- a typo, or a helper only libgcc.a has -- or hiding
- * an exercise function (visibility) is linked the static way after all,
- * which gives the linker's own messages.  The
- * names the object may use are the symbol check's business, as before.
- * With sanitizers, or without a cache, the static link is used.
+ * anything else (a typo, a helper only libgcc.a has) or hiding an
+ * exercise function (visibility) is linked the static way after all,
+ * which gives the linker's own messages.  Which names the object may use
+ * is the symbol check's business, as before.  With sanitizers, or
+ * without a cache, the static link is used.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
