@@ -232,10 +232,11 @@ void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv);
 void pipeline__cache_store(pipeline__ctx *c, const char *diag, size_t len);
 
 /* How many entries each cache directory keeps: objects (a few KiB each)
- * for a class's worth of files, prelinks (~150 KiB each) for the whole
- * curriculum twice over (two toolchains, or plain and sanitized). */
+ * for a class's worth of files; in prelink/, ~150 KiB each, a prelink
+ * and a quick-link probe program per exercise, and a sanitized prelink:
+ * the whole curriculum (30 exercises) with room to spare. */
 #define PIPELINE__CACHE_OBJECTS 512
-#define PIPELINE__CACHE_PRELINKS 64
+#define PIPELINE__CACHE_PRELINKS 128
 
 /*
  * Removes the least recently used entries of the cache directory dir
