@@ -44,6 +44,10 @@ endif
 PKGS_CORE   := libuv
 PKGS_TEST   := cmocka
 PKGS_RUNNER := libuv jansson libseccomp md4c ncursesw sqlite3 libarchive
+# Linked into lab; libarchive is loaded on first use instead (see
+# runner/src/archive_lazy.c: its dependencies cost every start 5 ms).
+PKGS_RUNNER_LINK := $(filter-out libarchive,$(PKGS_RUNNER))
+RUNNER_LIBS = $(call pkg_libs,$(PKGS_RUNNER_LINK)) -ldl -lm
 
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pkg_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
@@ -125,14 +129,19 @@ $(BUILD)/%.o: %.S
 	$(if $(Q),@echo "  AS      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The file name archive_lazy.c loads: the one -larchive would link.
+LIBARCHIVE_SONAME := $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir \
+	libarchive 2>/dev/null)/libarchive.so 2>/dev/null | sed -n 's/^ *SONAME *//p')
+$(BUILD)/runner/src/archive_lazy.o: CPPFLAGS += \
+	$(if $(LIBARCHIVE_SONAME),-DLAB_LIBARCHIVE_SONAME='"$(LIBARCHIVE_SONAME)"')
+
 $(LIBTG): $(CORE_OBJ)
 	$(if $(Q),@echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(LAB): $(RUNNER_OBJ) $(LIBTG)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(RUNNER_OBJ) $(LIBTG) \
-		$(call pkg_libs,$(PKGS_RUNNER)) -lm
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(RUNNER_OBJ) $(LIBTG) $(RUNNER_LIBS)
 
 ifneq ($(JAIL),)
 $(JAIL): $(JAIL_SRC:%.c=$(BUILD)/%.o)
@@ -146,7 +155,7 @@ $(BUILD)/tests/runner/test_%: tests/runner/test_%.c $(RUNNER_LIB_OBJ) $(LIBTG) $
 	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(PKGS_TEST) $(PKGS_RUNNER)) \
 		-Itests/support -Irunner/src -o $@ $< $(TEST_SUPPORT_OBJ) \
 		$(RUNNER_LIB_OBJ) $(ALL_LDFLAGS) $(LIBTG) \
-		$(call pkg_libs,$(PKGS_TEST) $(PKGS_RUNNER)) -lm
+		$(call pkg_libs,$(PKGS_TEST)) $(RUNNER_LIBS)
 
 $(BUILD)/tests/core/test_%: tests/core/test_%.c $(LIBTG) $(TEST_SUPPORT_OBJ)
 	@mkdir -p $(dir $@)
@@ -271,7 +280,7 @@ $(UI_DRIVER): tests/ui/driver.c $(BUILD)/tests/ui/librunner.a $(LIBTG)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(call pkg_cflags,$(PKGS_RUNNER)) -Irunner/src \
 		-o $@ $< $(BUILD)/tests/ui/librunner.a $(ALL_LDFLAGS) $(LIBTG) \
-		$(call pkg_libs,$(PKGS_RUNNER)) -lm
+		$(RUNNER_LIBS)
 
 # Under ASan: the core, and the runner's own code.  The end-to-end suites
 # over the whole curriculum (exercises, grade, attacks) mostly run learner
@@ -290,6 +299,8 @@ test-asan:
 test-valgrind: $(CORE_TESTS)
 	$(Q)sh tests/run --label valgrind --valgrind $(CORE_TESTS)
 
+# Each bench/bench_*.c: spawn and split (libtg), tui, grade, check (lab
+# check against cc -c + link) and watch (lab watch's save-to-verdict).
 bench: $(LIBTG) $(BENCHES) $(LAB) $(JAIL) checks
 	$(Q)for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 

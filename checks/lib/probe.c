@@ -75,6 +75,7 @@ enum {
     TRACE_MSG_CAP = 300,    /* error messages in the trace */
     DRAIN_MS = 200,         /* reading what is left after an exit */
     DEFAULT_TIMEOUT_MS = 10000,
+    MAX_JOBS = 16,          /* runs in flight at once (--jobs) */
 };
 
 /* ==== the child: arena, recording, probe_run ============================= */
@@ -389,6 +390,10 @@ void probe_obs_log(probe_ctx *p, const char *key)
  */
 static bool heap_exact;
 
+/* Whether runs record libtg's trace (obs.trace, the TUI's Timeline);
+ * --no-trace turns it off when nobody will look at it. */
+static bool tracing = true;
+
 static long long heap_bytes(void)
 {
 #ifdef PROBE_ASAN
@@ -606,10 +611,11 @@ void probe_run(probe_ctx *p, probe_body_fn body, void *arg,
 {
     run_state rs = {
         .p = p, .body = body, .arg = arg, .cancel_at_ms = cancel_at_ms};
-    trace_log log = {.ev = arena_alloc(TRACE_CAP * sizeof(trace_event))};
+    trace_log log = {
+        .ev = tracing ? arena_alloc(TRACE_CAP * sizeof(trace_event)) : NULL};
     tg_options opts = {.virtual_time = true,
                        .seed = p->seed,
-                       .trace = trace_hook,
+                       .trace = tracing ? trace_hook : NULL,
                        .trace_ud = &log};
     size_t errors_before = tg_error_live_count();
     long long bytes_before = heap_bytes();
@@ -627,7 +633,8 @@ void probe_run(probe_ctx *p, probe_body_fn body, void *arg,
         probe_obs_null(p, "leaks.bytes"); /* unknown: not a leak */
     probe_obs_int(p, "leaks.tasks", rs.tasks);
     probe_obs_int(p, "leaks.groups", rs.groups);
-    obs_set(p, "trace", trace_json(p, &log));
+    if (tracing)
+        obs_set(p, "trace", trace_json(p, &log));
 }
 
 /* Whatever libtg, libuv and libc set up once per process happens here,
@@ -812,11 +819,30 @@ static void kill_group(pid_t pid)
     kill(pid, SIGKILL);
 }
 
-/* Forks, runs one scenario in the child, and classifies what happened. */
-static void run_one(const probe_scenario *sc, uint64_t seed,
-                    uint64_t timeout_ms, run_result *res)
+/* A run in flight: its child, the read ends of its two pipes, its clock. */
+typedef struct slot {
+    pid_t pid;          /* 0: the slot is free */
+    size_t run;         /* which run (index into the command line's) */
+    int out, rep;       /* the child's output and report; -1 at EOF */
+    run_result *res;    /* where the outcome goes */
+    char *report;       /* what came through the report pipe */
+    size_t report_len;
+    uint64_t deadline;  /* the run's wall clock runs out */
+    uint64_t drain_end; /* once reaped: stop waiting for EOF */
+    bool oversize, timed_out, exited;
+    int wstatus;
+} slot;
+
+/* Forks the child of one run into the free slot s.  The child gets only
+ * its own pipes: the read ends of the other runs in flight are closed,
+ * so that no run can read (or, through /proc/self/fd, write) another
+ * one's report. */
+static void start_run(slot *s, slot *all, size_t nslots,
+                      const probe_scenario *sc, uint64_t seed,
+                      uint64_t timeout_ms, run_result *res)
 {
     memset(res, 0, sizeof *res);
+    *s = (slot){.res = res, .out = -1, .rep = -1};
     int out[2], rep[2];
     fflush(stdout);
     fflush(stderr);
@@ -861,6 +887,12 @@ static void run_one(const probe_scenario *sc, uint64_t seed,
         close(rep[0]);
         close(sigchld_pipe[0]);
         close(sigchld_pipe[1]);
+        for (size_t i = 0; i < nslots; i++) {
+            if (all[i].out >= 0)
+                close(all[i].out);
+            if (all[i].rep >= 0)
+                close(all[i].rep);
+        }
         child_main(sc, seed, rep[1]);
     }
     setpgid(pid, pid); /* also done by the child: whichever runs first */
@@ -868,96 +900,82 @@ static void run_one(const probe_scenario *sc, uint64_t seed,
     close(rep[1]);
     fcntl(out[0], F_SETFL, O_NONBLOCK);
     fcntl(rep[0], F_SETFL, O_NONBLOCK);
+    s->pid = pid;
+    s->out = out[0];
+    s->rep = rep[0];
+    s->deadline = monotonic_ms() + timeout_ms;
+}
 
-    char *report = NULL;
-    size_t report_len = 0;
-    bool oversize = false, timed_out = false, exited = false;
-    bool out_open = true, rep_open = true;
-    int wstatus = 0;
-    uint64_t deadline = monotonic_ms() + timeout_ms;
-
-    while (!exited) {
-        if (waitpid(pid, &wstatus, WNOHANG) == pid) {
-            exited = true;
-            break;
-        }
-        uint64_t now = monotonic_ms();
-        if (now >= deadline || oversize) {
-            timed_out = !oversize;
-            kill_group(pid);
-            while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-                ;
-            exited = true;
-            break;
-        }
-        struct pollfd fds[3];
-        int nfds = 0;
-        fds[nfds++] = (struct pollfd){.fd = sigchld_pipe[0], .events = POLLIN};
-        if (out_open)
-            fds[nfds++] = (struct pollfd){.fd = out[0], .events = POLLIN};
-        if (rep_open)
-            fds[nfds++] = (struct pollfd){.fd = rep[0], .events = POLLIN};
-        uint64_t wait = deadline - now;
-        if (poll(fds, (nfds_t)nfds, wait > 1000 ? 1000 : (int)wait) < 0 &&
-            errno != EINTR)
-            break;
-        for (int i = 0; i < nfds; i++) {
-            if (!fds[i].revents)
-                continue;
-            if (fds[i].fd == sigchld_pipe[0]) {
-                char drain[64];
-                while (read(sigchld_pipe[0], drain, sizeof drain) > 0)
-                    ;
-            } else if (fds[i].fd == out[0]) {
-                out_open = read_some(out[0], &res->output, NULL, NULL, NULL);
-            } else {
-                rep_open =
-                    read_some(rep[0], NULL, &report, &report_len, &oversize);
-            }
-        }
+/* Reads what one of s's pipes has now; closes it at end of file. */
+static void slot_read(slot *s, int fd)
+{
+    bool open_;
+    if (fd == s->out)
+        open_ = read_some(fd, &s->res->output, NULL, NULL, NULL);
+    else
+        open_ = read_some(fd, NULL, &s->report, &s->report_len, &s->oversize);
+    if (!open_) {
+        close(fd);
+        if (fd == s->out)
+            s->out = -1;
+        else
+            s->rep = -1;
     }
-    kill_group(pid); /* stragglers the child left behind */
+}
 
-    /* What the child wrote just before it ended is still in the pipes. */
-    uint64_t drain_end = monotonic_ms() + DRAIN_MS;
-    while ((out_open || rep_open) && monotonic_ms() < drain_end) {
-        struct pollfd fds[2];
-        int nfds = 0;
-        if (out_open)
-            fds[nfds++] = (struct pollfd){.fd = out[0], .events = POLLIN};
-        if (rep_open)
-            fds[nfds++] = (struct pollfd){.fd = rep[0], .events = POLLIN};
-        if (poll(fds, (nfds_t)nfds, 50) <= 0)
-            continue;
-        for (int i = 0; i < nfds; i++) {
-            if (!fds[i].revents)
-                continue;
-            if (fds[i].fd == out[0])
-                out_open = read_some(out[0], &res->output, NULL, NULL, NULL);
-            else
-                rep_open =
-                    read_some(rep[0], NULL, &report, &report_len, &oversize);
-        }
+/* Reaps s's child if it ended, or ends it when its time is up (or its
+ * report overflowed); then gives it DRAIN_MS to close its pipes. */
+static void slot_check(slot *s, uint64_t now)
+{
+    if (s->exited)
+        return;
+    if (waitpid(s->pid, &s->wstatus, WNOHANG) == s->pid) {
+        s->exited = true;
+    } else if (now >= s->deadline || s->oversize) {
+        s->timed_out = !s->oversize;
+        kill_group(s->pid);
+        while (waitpid(s->pid, &s->wstatus, 0) < 0 && errno == EINTR)
+            ;
+        s->exited = true;
     }
-    close(out[0]);
-    close(rep[0]);
+    if (s->exited) {
+        kill_group(s->pid); /* stragglers the child left behind */
+        /* What it wrote just before it ended is still in the pipes. */
+        s->drain_end = monotonic_ms() + DRAIN_MS;
+    }
+}
 
-    if (timed_out) {
+/* True once s's run is over: reaped, and its pipes at EOF or drained. */
+static bool slot_over(const slot *s, uint64_t now)
+{
+    return s->exited &&
+           ((s->out < 0 && s->rep < 0) || now >= s->drain_end);
+}
+
+/* Classifies what happened to s's run into its result; frees the slot. */
+static void slot_finish(slot *s)
+{
+    run_result *res = s->res;
+    if (s->out >= 0)
+        close(s->out);
+    if (s->rep >= 0)
+        close(s->rep);
+    if (s->timed_out) {
         res->status = "timeout";
-    } else if (oversize) {
+    } else if (s->oversize) {
         const char *msg = "\nprobe: the run's report was too large\n";
         capture_add(&res->output, msg, strlen(msg));
         res->status = "bad-report";
-    } else if (WIFSIGNALED(wstatus)) {
+    } else if (WIFSIGNALED(s->wstatus)) {
         res->status = "crashed";
-        res->signal = WTERMSIG(wstatus);
-    } else if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) != 0) {
+        res->signal = WTERMSIG(s->wstatus);
+    } else if (WIFEXITED(s->wstatus) && WEXITSTATUS(s->wstatus) != 0) {
         res->status = "crashed";
-        res->exit_code = WEXITSTATUS(wstatus);
+        res->exit_code = WEXITSTATUS(s->wstatus);
     } else {
         json_t *obs = NULL;
-        if (report_len > 0)
-            obs = json_loadb(report, report_len, 0, NULL);
+        if (s->report_len > 0)
+            obs = json_loadb(s->report, s->report_len, 0, NULL);
         if (json_is_object(obs)) {
             res->status = "ok";
             res->obs = obs;
@@ -966,7 +984,46 @@ static void run_one(const probe_scenario *sc, uint64_t seed,
             res->status = "bad-report";
         }
     }
-    free(report);
+    free(s->report);
+    *s = (slot){.out = -1, .rep = -1};
+}
+
+/* Waits up to a second for any pipe of a run in flight, or a child's
+ * end, or the next deadline, and reads what came. */
+static void slots_wait(slot *slots, size_t n, uint64_t now)
+{
+    struct pollfd fds[1 + 2 * MAX_JOBS];
+    slot *owner[1 + 2 * MAX_JOBS];
+    nfds_t nfds = 0;
+    uint64_t wait = 1000;
+    fds[nfds] = (struct pollfd){.fd = sigchld_pipe[0], .events = POLLIN};
+    owner[nfds++] = NULL;
+    for (size_t i = 0; i < n; i++) {
+        slot *s = &slots[i];
+        if (!s->pid)
+            continue;
+        uint64_t until = s->exited ? s->drain_end : s->deadline;
+        wait = until <= now ? 0 : until - now < wait ? until - now : wait;
+        int fd[2] = {s->out, s->rep};
+        for (int k = 0; k < 2; k++)
+            if (fd[k] >= 0) {
+                fds[nfds] = (struct pollfd){.fd = fd[k], .events = POLLIN};
+                owner[nfds++] = s;
+            }
+    }
+    if (poll(fds, nfds, (int)wait) <= 0)
+        return;
+    for (nfds_t i = 0; i < nfds; i++) {
+        if (!fds[i].revents)
+            continue;
+        if (!owner[i]) {
+            char drain[64];
+            while (read(sigchld_pipe[0], drain, sizeof drain) > 0)
+                ;
+        } else {
+            slot_read(owner[i], fds[i].fd);
+        }
+    }
 }
 
 static void write_frame(const probe_scenario *sc, uint64_t seed,
@@ -1000,10 +1057,13 @@ typedef struct run_spec {
 static void usage(FILE *to)
 {
     fputs("usage: probe --run SCENARIO:SEED [--run SCENARIO:SEED ...] "
-          "[--timeout-ms N]\n"
+          "[--timeout-ms N] [--jobs N]\n"
+          "             [--no-trace]\n"
           "       probe --list\n"
-          "Runs each scenario in a child process of its own and writes one "
-          "frame per run\non stdout (see docs/grading.md).\n",
+          "Runs each scenario in a child process of its own, N at once "
+          "(default 1), and\nwrites one frame per run on stdout, in the "
+          "order of the runs (see\ndocs/grading.md).  --no-trace leaves "
+          "out obs.trace.\n",
           to);
 }
 
@@ -1082,7 +1142,7 @@ static void list_scenarios(void)
  * with (0 after --help or --list, 2 for a usage error).
  */
 static int parse_args(int argc, char **argv, run_spec *runs, size_t *nruns,
-                      uint64_t *timeout_ms)
+                      uint64_t *timeout_ms, size_t *jobs)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -1094,13 +1154,26 @@ static int parse_args(int argc, char **argv, run_spec *runs, size_t *nruns,
             list_scenarios();
             return 0;
         }
-        if ((strcmp(a, "--run") == 0 || strcmp(a, "--timeout-ms") == 0) &&
+        if (strcmp(a, "--no-trace") == 0) {
+            tracing = false;
+            continue;
+        }
+        if ((strcmp(a, "--run") == 0 || strcmp(a, "--timeout-ms") == 0 ||
+             strcmp(a, "--jobs") == 0) &&
             i + 1 >= argc) {
             fprintf(stderr, "probe: %s needs a value\n", a);
             usage(stderr);
             return 2;
         }
-        if (strcmp(a, "--timeout-ms") == 0) {
+        uint64_t n;
+        if (strcmp(a, "--jobs") == 0) {
+            if (!parse_u64(argv[++i], &n) || n == 0 || n > MAX_JOBS) {
+                fprintf(stderr, "probe: bad --jobs '%s' (1 to %d)\n",
+                        argv[i], MAX_JOBS);
+                return 2;
+            }
+            *jobs = (size_t)n;
+        } else if (strcmp(a, "--timeout-ms") == 0) {
             if (!parse_u64(argv[++i], timeout_ms) || *timeout_ms == 0 ||
                 *timeout_ms > 3600000) {
                 fprintf(stderr, "probe: bad --timeout-ms '%s'\n", argv[i]);
@@ -1137,15 +1210,23 @@ static int parse_args(int argc, char **argv, run_spec *runs, size_t *nruns,
 int main(int argc, char **argv)
 {
     exec_without_tcache(argv);
-    size_t nruns = 0;
+    size_t nruns = 0, jobs = 1;
     uint64_t timeout_ms = DEFAULT_TIMEOUT_MS;
     run_spec *runs = calloc((size_t)argc, sizeof *runs);
     if (!runs)
         return 3;
-    int status = parse_args(argc, argv, runs, &nruns, &timeout_ms);
+    int status = parse_args(argc, argv, runs, &nruns, &timeout_ms, &jobs);
     if (status >= 0) {
         free(runs);
         return status;
+    }
+    run_result *results = calloc(nruns, sizeof *results);
+    bool *done = calloc(nruns, sizeof *done);
+    if (!results || !done) {
+        free(runs);
+        free(results);
+        free(done);
+        return 3;
     }
 
     /* Children run as the same user: keep them out of this process's
@@ -1164,11 +1245,41 @@ int main(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGCHLD, &sa, NULL);
 
-    for (size_t i = 0; i < nruns; i++) {
-        run_result res;
-        run_one(runs[i].sc, runs[i].seed, timeout_ms, &res);
-        write_frame(runs[i].sc, runs[i].seed, timeout_ms, &res);
+    /* Runs start in order as slots free up; frames go out in the same
+     * order, each once every run before it is written. */
+    slot slots[MAX_JOBS];
+    for (size_t i = 0; i < jobs; i++)
+        slots[i] = (slot){.out = -1, .rep = -1};
+    size_t next = 0, written = 0;
+    while (written < nruns) {
+        for (size_t i = 0; i < jobs; i++)
+            while (!slots[i].pid && next < nruns) {
+                size_t r = next++;
+                start_run(&slots[i], slots, jobs, runs[r].sc, runs[r].seed,
+                          timeout_ms, &results[r]);
+                slots[i].run = r;
+                done[r] = !slots[i].pid; /* it could not start */
+            }
+        uint64_t now = monotonic_ms();
+        bool finished = false;
+        for (size_t i = 0; i < jobs; i++) {
+            if (!slots[i].pid)
+                continue;
+            slot_check(&slots[i], now);
+            if (slot_over(&slots[i], now)) {
+                done[slots[i].run] = true;
+                slot_finish(&slots[i]);
+                finished = true;
+            }
+        }
+        for (; written < nruns && done[written]; written++)
+            write_frame(runs[written].sc, runs[written].seed, timeout_ms,
+                        &results[written]);
+        if (!finished && written < nruns)
+            slots_wait(slots, jobs, now);
     }
+    free(results);
+    free(done);
     free(runs);
     return 0;
 }

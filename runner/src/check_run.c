@@ -67,6 +67,7 @@ int check_run(lab_ctx *ctx, const check_flags *f, const manifest_exercise *ex,
         o.nseeds = 10;
     }
     o.sanitizers = f->sanitize;
+    o.traces = f->timeline;
     o.jobs = 2;
     char why[1024] = "";
     memset(r, 0, sizeof *r);

@@ -27,6 +27,8 @@ typedef struct check_flags {
     bool thorough;        /* --thorough */
     bool sanitize;        /* --sanitize */
     bool verbose;         /* --verbose */
+    bool timeline;        /* the caller shows a failing run's trace (the
+                             TUI); the commands' text and JSON do not */
 } check_flags;
 
 /* Parses the grading options; positional says whether one positional

@@ -12,7 +12,7 @@
 static int ui_check(void *ud, const manifest_exercise *ex, tui_result *out)
 {
     lab_ctx *ctx = ud;
-    check_flags f = {0};
+    check_flags f = {.timeline = true};
     pipeline_result r;
     char *file = lab_path(ctx, ex->file);
     if (!file)

@@ -3,7 +3,7 @@
  * the private work directory, and the order of the stages, as libtg tasks.
  *
  *   input ──> { build (sandbox: compile, readelf ∥ link) ∥ checker --list }
- *         ──> probe (sandbox, read-only; slices in parallel with jobs > 1)
+ *         ──> probe (sandbox, read-only; jobs runs at once)
  *         ──> checker --reports ──> merge with the manifest
  *
  * The braces are a task group: the build and the listing of the checks
@@ -46,6 +46,7 @@ void pipeline_opts_init(pipeline_opts *o, const char *root, sandbox_mode mode)
         .seeds = PIPELINE_SEEDS_DEFAULT,
         .nseeds = 3,
         .jobs = 1,
+        .traces = true,
     };
 }
 
@@ -241,18 +242,24 @@ static tg_error *locate_all(pipeline__ctx *c)
     pipeline__fmt(c->srcname, sizeof c->srcname, "%s.c", name);
     pipeline__fmt(c->objname, sizeof c->objname, "%s.o", name);
 
-    static const char *const inside[PIPELINE__NBINDS] = {
-        "/tg-include",    "/tg-support",    "/tg-exercise", "/tg-probe.o",
-        "/tg-libprobe.a", "/tg-libworld.a", "/tg-libtg.a",  "/tg-prebuilt.o"};
-    /* bubblewrap makes the parents of bind targets 0700 and root-owned,
-     * which the jail's uid cannot enter: every bind sits directly in /. */
-    for (int b = 0; b < PIPELINE__NBINDS; b++)
-        c->inside[b] = c->caps.bwrap_ok ? inside[b] : c->host[b];
     c->display[PIPELINE__B_INC_TG] = "core/include";
     c->display[PIPELINE__B_INC_SUPPORT] = "exercises/support";
     snprintf(c->display_ex, sizeof c->display_ex, "exercises/%s", topic);
     c->display[PIPELINE__B_INC_EX] = c->display_ex;
     return NULL;
+}
+
+/* Where the binds appear to the sandboxed steps, once c->caps is known. */
+static void place_binds(pipeline__ctx *c)
+{
+    static const char *const inside[PIPELINE__NBINDS] = {
+        "/tg-include",    "/tg-support",    "/tg-exercise",   "/tg-probe.o",
+        "/tg-libprobe.a", "/tg-libworld.a", "/tg-libtg.a",    "/tg-prebuilt.o",
+        "/tg-probe"};
+    /* bubblewrap makes the parents of bind targets 0700 and root-owned,
+     * which the jail's uid cannot enter: every bind sits directly in /. */
+    for (int b = 0; b < PIPELINE__NBINDS; b++)
+        c->inside[b] = c->caps.bwrap_ok ? inside[b] : c->host[b];
 }
 
 /* ---- the private directory -------------------------------------------- */
@@ -366,16 +373,34 @@ static tg_result list_task(void *arg)
 
 /* The stages after input; the result's stage says how far they got.
  *
- *   outer: probe slices, waiting at their gates ......... then running
+ *   outer: the probe's sandbox, waiting at its gate ........ then running
  *   inner:   checker --list  ∥  build (compile, readelf ∥ link)
  *
- * The owner waits for the inner group, opens the gates (or tells the
- * slices to leave), then waits for the outer one.  An internal failure
- * anywhere cancels the rest, processes included. */
+ * The owner waits for the inner group, opens the gate (or tells the probe
+ * to leave), then waits for the outer one.  An internal failure anywhere
+ * cancels the rest, processes included. */
+/* The prebuilt side of the link, found (or made, once per exercise)
+ * before the sandboxes start: the probe's must bind the probe program. */
+static tg_error *prepare_link(pipeline__ctx *c)
+{
+    tg_error *e = pipeline__prelink(c);
+    if (!e)
+        e = pipeline__probe_program(c);
+    if (e || !c->dynamic)
+        return e;
+    char lib[PATH_MAX + 8];
+    if (!pipeline__fmt(lib, sizeof lib, "%s/" PIPELINE__LIB_DIR, c->box) ||
+        mkdir(lib, 0755) != 0)
+        c->dynamic = false; /* the static link needs no lib/ */
+    return NULL;
+}
+
 static tg_error *run_stages(pipeline__ctx *c)
 {
     pipeline_result *r = c->res;
     tg_error *e = make_box(c);
+    if (!e)
+        e = prepare_link(c);
     if (!e)
         e = pipeline__probe_prepare(c);
     if (!e)
@@ -411,10 +436,9 @@ static tg_error *run_stages(pipeline__ctx *c)
         e = re;
     else
         tg_error_unref(re);
-    /* Nothing to run: stop the waiting sandboxes rather than wait for
-     * them to read "no" (a compile error comes back sooner).  On an
-     * error, tg_group_exit cancels them and the error joins whatever they
-     * raised. */
+    /* Nothing to run: stop the waiting sandbox rather than wait for it
+     * to read "no" (a compile error comes back sooner).  On an error,
+     * tg_group_exit cancels it and the error joins whatever it raised. */
     if (!go && !e)
         pipeline__probe_cancel(c);
     tg_error *oe = e ? tg_group_exit(outer, e) : tg_group_wait(outer);
@@ -467,7 +491,10 @@ static int report(tg_error *e, char *why, size_t whylen)
 
 static uint64_t asan_reserve_cached;
 
-static int check_in_task(check_args *a)
+/* One attempt at a check.  refresh: try the sandbox for real rather than
+ * trust a stored answer.  Sets *retry when a stored "it works" turned out
+ * wrong (the sandbox did not start): the answer is then forgotten. */
+static int check_once(check_args *a, bool refresh, bool *retry)
 {
     pipeline_result *r = a->out;
     memset(r, 0, sizeof *r);
@@ -481,6 +508,7 @@ static int check_in_task(check_args *a)
     c->ex = a->ex;
     c->res = r;
     c->slot = a->slot;
+    c->gate = -1;
     int rc = 0;
     tg_error *e = NULL;
 
@@ -500,11 +528,17 @@ static int check_in_task(check_args *a)
                           : PIPELINE_SEEDS_DEFAULT[i];
     r->nseeds = ns;
 
+    /* The cache directory is where the sandbox's answer is kept too: it
+     * is found first, and the binds placed once the answer is known. */
+    e = locate_all(c);
+    if (e)
+        goto out;
     char why[768];
-    if (sandbox_probe(&c->caps, false, why, sizeof why) != 0) {
+    if (sandbox_probe_at(c->cache, &c->caps, refresh, why, sizeof why) != 0) {
         e = pipeline__fail("%s", why + strlen("lab: error: "));
         goto out;
     }
+    place_binds(c);
     r->isolated = c->caps.bwrap_ok;
     if (!c->caps.bwrap_ok && a->opts->mode == SANDBOX_GRADE &&
         !a->opts->unsafe_no_bwrap) {
@@ -522,9 +556,6 @@ static int check_in_task(check_args *a)
         }
         c->asan_reserve = asan_reserve_cached;
     }
-    e = locate_all(c);
-    if (e)
-        goto out;
 
     r->stage = PIPELINE_STAGE_INPUT;
     uint64_t t_in = pipeline__now_ms();
@@ -538,6 +569,10 @@ static int check_in_task(check_args *a)
     }
     e = run_stages(c);
 out:
+    if (e && c->sandbox_broken && c->caps.from_cache) {
+        sandbox_probe_forget(c->cache);
+        *retry = true;
+    }
     if (e)
         rc = report(e, a->why, a->whylen);
     pipeline__probe_close(c);
@@ -547,6 +582,19 @@ out:
     free(c->cache_diag);
     free(c);
     r->total_ms = pipeline__now_ms() - t0;
+    return rc;
+}
+
+static int check_in_task(check_args *a)
+{
+    bool retry = false;
+    int rc = check_once(a, false, &retry);
+    if (retry) {
+        /* A sandbox the stored answer vouched for did not start: find
+         * out for real, once, before saying anything is wrong. */
+        pipeline_result_free(a->out);
+        rc = check_once(a, true, &retry);
+    }
     return rc;
 }
 

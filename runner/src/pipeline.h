@@ -5,8 +5,9 @@
  *
  *   read the file (size cap, binary/empty refused)
  *   build, in one sandboxed step: compile (cached by content hash), read
- *     the object's symbol table and sections, link with the prebuilt
- *     probe objects                      } a task group, with `checker
+ *     the object's symbol table and sections, link: a shared library for
+ *     the exercise's cached probe program, or with the prebuilt probe
+ *     objects                            } a task group, with `checker
  *                                        } --list` running beside it
  *   symbol check (only the exercise's functions; no main, constructors,
  *     or names of libc, libtg, cmocka, sanitizers)
@@ -57,8 +58,8 @@ typedef struct pipeline_opts {
     const uint64_t *seeds;    /* the seeds every scenario runs under; */
     size_t nseeds;            /* NULL/0: 1, 2, 3 */
     unsigned jobs;            /* pipeline_check_batch: checks at once;
-                                 pipeline_check: probe processes per check
-                                 (the runs are split between them); 0: 1 */
+                                 pipeline_check: probe runs at once (in the
+                                 check's one probe sandbox); 0: 1 */
     bool sanitizers;          /* ASan+UBSan: the learner's file is built with
                                  them and linked with BUILD/asan/'s objects */
     uint64_t run_timeout_ms;  /* per probe run; 0: PIPELINE_RUN_TIMEOUT_MS
@@ -69,11 +70,16 @@ typedef struct pipeline_opts {
                                  alone): --unsafe-no-sandbox */
     const char *repro_prefix; /* the command that reproduces a failure, the
                                  seed is appended; NULL: "lab check ID" */
+    bool traces;              /* record libtg's trace of every run, for the
+                                 TUI's Timeline (check_result.trace_json);
+                                 off, the probe runs and its reports are
+                                 lighter.  Verdicts do not depend on it */
 } pipeline_opts;
 
 /*
  * Fills *o with the defaults for root and mode: seeds 1, 2, 3, one job,
- * no sanitizers, the build and cache directories under ROOT/build.  The
+ * no sanitizers, traces recorded, the build and cache directories under
+ * ROOT/build.  The
  * strings are borrowed: they must outlive every call that uses *o.
  */
 void pipeline_opts_init(pipeline_opts *o, const char *root, sandbox_mode mode);

@@ -15,6 +15,11 @@
  * message quotes their code) can pass for readelf's output.  The script
  * reports on stdout, which nothing else writes: "STEP RC START END" with
  * bash's $EPOCHREALTIME for the stage timings.
+ *
+ * The linker is usually the quick link's `ld -shared` (pipeline_dynprobe.c).
+ * When that fails, or the object uses a name the probe program cannot
+ * give it, the script runs once more without the compiler and with the
+ * full link, which decides, and whose messages the learner reads.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,34 +118,23 @@ static int fail_stage(pipeline__ctx *c, pipeline_stage stage)
     return 1;
 }
 
-int pipeline__build(pipeline__ctx *c, tg_error **err)
+/* Runs the build script once in the sandbox: the compiler (cc, unless
+ * compile is false), then readelf and the linker (ld) side by side.
+ * Fills *pr, steps and *elapsed (ms); returns an internal error or a
+ * cancellation. */
+static tg_error *run_script(pipeline__ctx *c, const char *const *cc,
+                           bool compile, const char *const *ld,
+                           sandbox_spec *spec, tg_process_result *pr,
+                           step *steps, uint64_t *elapsed)
 {
-    *err = pipeline__prelink(c);
-    if (*err)
-        return -1;
-    const char **cc = pipeline__compile_argv(c);
-    const char **ld = pipeline__link_argv(c);
-    if (!cc || !ld) {
-        free(cc);
-        free(ld);
-        *err = pipeline__fail("out of memory");
-        return -1;
-    }
     size_t ncc = 0, nld = 0;
     while (cc[ncc])
         ncc++;
     while (ld[nld])
         nld++;
-    pipeline__cache_lookup(c, cc);
-    c->res->cached = c->cache_hit;
-
     const char **cmd = calloc(ncc + nld + 12, sizeof *cmd);
-    if (!cmd) {
-        free(cc);
-        free(ld);
-        *err = pipeline__fail("out of memory");
-        return -1;
-    }
+    if (!cmd)
+        return pipeline__fail("out of memory");
     char nbuf[24];
     snprintf(nbuf, sizeof nbuf, "%zu", ncc);
     size_t k = 0;
@@ -148,52 +142,111 @@ int pipeline__build(pipeline__ctx *c, tg_error **err)
     cmd[k++] = "-c";
     cmd[k++] = script;
     cmd[k++] = "build";
-    cmd[k++] = c->cache_hit ? "0" : "1";
+    cmd[k++] = compile ? "1" : "0";
     cmd[k++] = nbuf;
     for (size_t i = 0; i < ncc; i++)
         cmd[k++] = cc[i];
     cmd[k++] = c->objname;
-    cmd[k++] = c->opts->sanitizers && !c->cache_hit ? "1" : "0";
+    cmd[k++] = c->opts->sanitizers && compile ? "1" : "0";
     for (size_t i = 0; i < nld; i++)
         cmd[k++] = ld[i];
     cmd[k] = NULL;
 
-    sandbox_spec spec;
-    pipeline__spec(c, &spec, false);
+    pipeline__spec(c, spec, false);
     sandbox_bind binds[PIPELINE__NBINDS];
     size_t nb = 0;
     bool combined = c->host[PIPELINE__B_PRELINK][0] != '\0';
     for (int b = 0; c->caps.bwrap_ok && b < PIPELINE__NBINDS; b++) {
         bool part = b == PIPELINE__B_PROBE_O || b == PIPELINE__B_LIBPROBE ||
                     b == PIPELINE__B_LIBWORLD || b == PIPELINE__B_LIBTG;
-        if (c->host[b][0] && !(combined && part))
+        if (c->host[b][0] && b != PIPELINE__B_PROBE_EXE &&
+            !(combined && part))
             binds[nb++] = (sandbox_bind){c->host[b], c->inside[b]};
     }
-    spec.ro_binds = binds;
-    spec.n_ro_binds = nb;
+    spec->ro_binds = binds;
+    spec->n_ro_binds = nb;
     static const char *const env[] = {"LC_ALL=C", NULL};
-    spec.env = env;
+    spec->env = env;
     if (c->opts->sanitizers) {
         /* The compiler itself is not sanitized; only the budget grows. */
-        spec.memory_bytes *= 2;
+        spec->memory_bytes *= 2;
     }
-
     uint64_t t0 = pipeline__now_ms();
-    tg_process_result pr;
-    *err = pipeline__sandboxed(c, &spec, cmd, COMPILE_ERR_CAP, &pr);
+    tg_error *e = pipeline__sandboxed(c, spec, cmd, COMPILE_ERR_CAP, pr);
     free(cmd);
+    spec->ro_binds = NULL; /* they were on this stack */
+    spec->n_ro_binds = 0;
+    if (e)
+        return e;
+    *elapsed = pipeline__now_ms() - t0;
+    memset(steps, 0, S_N * sizeof *steps);
+    parse_steps(pr->out, steps);
+    return NULL;
+}
+
+/* Links the static way after all (the quick link failed, or the object
+ * uses a name the probe program cannot give it): readelf and the full
+ * link again, the object as it is.  Updates the link step; its messages
+ * are then the linker's own.  Returns an internal error or cancellation. */
+static tg_error *link_static(pipeline__ctx *c, const char *const *cc,
+                             step *steps)
+{
+    c->dynamic = false;
+    const char **ld = pipeline__link_argv(c, false);
+    if (!ld)
+        return pipeline__fail("out of memory");
+    sandbox_spec spec;
+    tg_process_result pr;
+    step again[S_N];
+    uint64_t elapsed;
+    tg_error *e = run_script(c, cc, false, ld, &spec, &pr, again, &elapsed);
+    free(ld);
+    if (e)
+        return e;
+    steps[S_LINK] = again[S_LINK];
+    c->res->stage_ms[PIPELINE_STAGE_LINK] += elapsed;
+    tg_process_result_free(&pr);
+    return NULL;
+}
+
+static int build_with(pipeline__ctx *c, const char *const *cc,
+                      tg_error **err);
+
+int pipeline__build(pipeline__ctx *c, tg_error **err)
+{
+    const char **cc = pipeline__compile_argv(c);
+    if (!cc) {
+        *err = pipeline__fail("out of memory");
+        return -1;
+    }
+    int rc = build_with(c, cc, err);
     free(cc);
+    return rc;
+}
+
+static int build_with(pipeline__ctx *c, const char *const *cc, tg_error **err)
+{
+    const char **ld = pipeline__link_argv(c, c->dynamic);
+    if (!ld) {
+        *err = pipeline__fail("out of memory");
+        return -1;
+    }
+    pipeline__cache_lookup(c, cc);
+    c->res->cached = c->cache_hit;
+
+    sandbox_spec spec;
+    tg_process_result pr;
+    step steps[S_N];
+    uint64_t elapsed = 0;
+    *err = run_script(c, cc, !c->cache_hit, ld, &spec, &pr, steps, &elapsed);
     free(ld);
     if (*err)
         return -1;
-    uint64_t elapsed = pipeline__now_ms() - t0;
-
-    step steps[S_N] = {{0}};
-    parse_steps(pr.out, steps);
     bool timed_out = sandbox_timed_out(pr.exit_status, pr.timed_out);
     if (!steps[S_START].seen && !timed_out) {
         /* The script never started: bubblewrap or the jail failed, which
          * no file of the learner's can cause. */
+        c->sandbox_broken = true;
         char line[300];
         size_t n = strcspn(pr.err, "\n");
         if (n >= sizeof line)
@@ -277,6 +330,9 @@ int pipeline__build(pipeline__ctx *c, tg_error **err)
         syms, (const char *const *)c->ex->functions, c->ex->nfunctions,
         c->objname, header, c->header_rel[0] ? c->header_rel : NULL, c->res);
     free(header);
+    /* The quick link holds only when the probe program can give the
+     * library every name it uses. */
+    bool resolves = ok && c->dynamic && pipeline__dynamic_resolves(c, syms);
     free(syms);
     /* Symbol problems are about the learner's file as a whole. */
     for (size_t i = 0; i < c->res->nmsgs; i++) {
@@ -289,7 +345,14 @@ int pipeline__build(pipeline__ctx *c, tg_error **err)
 
     /* 3. Link. */
     c->res->stage = PIPELINE_STAGE_LINK;
-    if (!steps[S_LINK].seen || steps[S_LINK].rc != 0) {
+    bool linked = steps[S_LINK].seen && steps[S_LINK].rc == 0;
+    if (c->dynamic && (!linked || !resolves)) {
+        *err = link_static(c, cc, steps);
+        if (*err)
+            return -1;
+        linked = steps[S_LINK].seen && steps[S_LINK].rc == 0;
+    }
+    if (!linked) {
         char *lerr = box_file(c, "link.err", LINK_ERR_CAP, &len);
         if (lerr)
             pipeline__link_report(c, lerr, len);

@@ -10,8 +10,9 @@
  * with the compiler, whose identity is).  Entries are written under a
  * temporary name and renamed, so a reader never sees half an object and
  * parallel graders may share the directory.  Only successful compiles are
- * kept, with the compiler's warnings beside them.  Any problem here just
- * means a compile: the cache is never a reason for a check to fail.
+ * kept, with the compiler's warnings beside them, and only so many: the
+ * least recently used go first (pipeline_cache_trim.c).  Any problem here
+ * just means a compile: the cache is never a reason for a check to fail.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -69,9 +70,7 @@ static void add_headers(pipeline__sha256 *h, const char *dir)
     }
 }
 
-/* The compiler's identity: where "cc" resolves on the host, its size and
- * modification time (an upgrade changes them). */
-static void add_compiler(pipeline__sha256 *h, const char *cc)
+void pipeline__hash_compiler(pipeline__sha256 *h, const char *cc)
 {
     char path[PATH_MAX], real[PATH_MAX];
     if (cc[0] == '/')
@@ -175,7 +174,7 @@ void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv)
     add_str(&h, "tglab-object-1");
     for (const char *const *a = cc_argv; *a; a++)
         add_str(&h, *a);
-    add_compiler(&h, cc_argv[0]);
+    pipeline__hash_compiler(&h, cc_argv[0]);
     static const int dirs[] = {PIPELINE__B_INC_TG, PIPELINE__B_INC_SUPPORT,
                                PIPELINE__B_INC_EX};
     for (size_t i = 0; i < 3; i++) {
@@ -226,6 +225,8 @@ void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv)
     }
     c->cache_hit = true;
     c->cache_diag = d;
+    pipeline__cache_touch(diag);
+    pipeline__cache_touch(obj);
 }
 
 void pipeline__cache_store(pipeline__ctx *c, const char *diag, size_t len)
@@ -250,4 +251,5 @@ void pipeline__cache_store(pipeline__ctx *c, const char *diag, size_t len)
         write_atomic(path, diag ? diag : "", diag ? len : 0);
     }
     free(obj);
+    pipeline__cache_trim(dir, PIPELINE__CACHE_OBJECTS);
 }

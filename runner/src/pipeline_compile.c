@@ -18,7 +18,8 @@
  *                         compile error even if the #include was removed;
  *   -fno-diagnostics-show-caret -fmessage-length=0, LC_ALL=C
  *                         one diagnostic per line, ASCII quotes: parsed by
- *                         diag.c, rendered by us with the learner's line.
+ *                         diag.c, rendered by us with the learner's line;
+ *   -fPIC                 for the quick link (pipeline_dynprobe.c).
  * The include path is the three read-only directories bound into the
  * sandbox and the system headers; nothing else of the host is visible.
  */
@@ -78,6 +79,8 @@ const char **pipeline__compile_argv(pipeline__ctx *c)
     if (c->opts->sanitizers)
         for (size_t i = 0; i < sizeof san / sizeof san[0]; i++)
             v[n++] = san[i];
+    if (c->dynamic)
+        v[n++] = "-fPIC"; /* for the quick link's shared library */
     v[n++] = "-c";
     v[n++] = c->srcname;
     v[n++] = "-o";

@@ -27,7 +27,7 @@ void pipeline__spec(const pipeline__ctx *c, sandbox_spec *spec, bool readonly)
     }
 }
 
-tg_error *pipeline__sandboxed(const pipeline__ctx *c, const sandbox_spec *spec,
+tg_error *pipeline__sandboxed(pipeline__ctx *c, const sandbox_spec *spec,
                               const char *const *cmd, size_t output_cap,
                               tg_process_result *res)
 {
@@ -44,6 +44,7 @@ tg_error *pipeline__sandboxed(const pipeline__ctx *c, const sandbox_spec *spec,
     tg_error *e = tg_process_run(&ps, res);
     sandbox_argv_free(argv);
     if (e && !tg_error_is(e, &TG_CancelledError)) {
+        c->sandbox_broken = true;
         tg_error *f = pipeline__fail("cannot start the sandbox (%s): %s",
                                      c->caps.bwrap_ok ? "bwrap" : "lab-jail",
                                      tg_error_message(e));
@@ -55,6 +56,7 @@ tg_error *pipeline__sandboxed(const pipeline__ctx *c, const sandbox_spec *spec,
     /* The jail failed before the command ran: the sandbox itself is
      * broken, which no submission can cause. */
     if (res->exit_status == SANDBOX_EXIT_SETUP && !res->timed_out) {
+        c->sandbox_broken = true;
         const char *nl = strchr(res->err, '\n');
         int n = nl ? (int)(nl - res->err) : (int)strlen(res->err);
         if (n > 300)

@@ -92,9 +92,8 @@ typedef struct pipeline__listed {
     char *name, *scenario;
 } pipeline__listed;
 
-/* At most this many probe processes per check, and runs in each. */
-#define PIPELINE__MAX_SLICES 16
-#define PIPELINE__MAX_RUNS_PER_SLICE 640
+/* At most this many probe runs per check. */
+#define PIPELINE__MAX_RUNS 640
 
 /* Things bound read-only into the sandbox, by index. */
 enum {
@@ -106,8 +105,14 @@ enum {
     PIPELINE__B_LIBWORLD,    /* exercises/libworld.a */
     PIPELINE__B_LIBTG,       /* libtg.a */
     PIPELINE__B_PRELINK,     /* the four above, combined (cache) */
+    PIPELINE__B_PROBE_EXE,   /* the probe program of the quick link */
     PIPELINE__NBINDS
 };
+
+/* The quick link's library: its soname, and where it goes in the box. */
+#define PIPELINE__LEARNER_SO "liblearner.so"
+#define PIPELINE__LIB_DIR "lib"
+
 
 typedef struct pipeline__ctx {
     const pipeline_opts *opts;
@@ -138,19 +143,25 @@ typedef struct pipeline__ctx {
 
     char argbuf[4][PATH_MAX + 300]; /* strings of the compile argv */
 
+    bool dynamic;       /* the quick link: lib/liblearner.so and the
+                           cached probe program (pipeline_dynprobe.c) */
+    char syms[PATH_MAX]; /* the names that program can give the library */
+
     char key[65];     /* cache key (hex SHA-256), "" when not cached */
     bool cache_hit;   /* the box holds the cached object already */
     char *cache_diag; /* the compiler's stderr saved with the object */
 
     int build_rc; /* pipeline__build's answer */
+    bool sandbox_broken; /* a sandbox failed to start (not the code in it):
+                            a stored probe answer may be wrong */
 
-    void *slices; /* the probe processes (pipeline_probe.c) */
-    size_t nslices;
-    size_t slices_running;  /* slice tasks not yet finished */
-    tg_task *watchdog;      /* ends slices that overrun their runs' time */
+    tg_task *probe;         /* the probe's task (pipeline_probe.c) */
+    bool probe_running;     /* it has not finished yet */
+    size_t probe_nruns;     /* the runs sent through its gate (0: none) */
+    tg_task *watchdog;      /* ends a probe that overruns its runs' time */
     uint64_t probe_deadline_ms; /* the watchdog's wait, set at release */
-    bool deadline_hit;      /* the watchdog cancelled the slices */
-    int gates[PIPELINE__MAX_SLICES]; /* their FIFOs, opened O_RDWR */
+    bool deadline_hit;      /* the watchdog cancelled the probe */
+    int gate;               /* its FIFO, opened O_RDWR; -1 when none */
 
     pipeline__listed *listed; /* from checker --list */
     size_t nlisted;
@@ -171,7 +182,7 @@ void pipeline__spec(const pipeline__ctx *c, sandbox_spec *spec, bool readonly);
 
 /* Runs cmd in the sandbox described by spec as a suspension point.
  * Returns NULL and fills *res, or an internal error / CancelledError. */
-tg_error *pipeline__sandboxed(const pipeline__ctx *c, const sandbox_spec *spec,
+tg_error *pipeline__sandboxed(pipeline__ctx *c, const sandbox_spec *spec,
                               const char *const *cmd, size_t output_cap,
                               tg_process_result *res);
 
@@ -204,6 +215,10 @@ void pipeline__sha256_init(pipeline__sha256 *s);
 void pipeline__sha256_add(pipeline__sha256 *s, const void *data, size_t n);
 void pipeline__sha256_hex(pipeline__sha256 *s, char hex[65]);
 
+/* Adds the compiler's identity to h: where cc resolves on the host, its
+ * size and modification time (an upgrade changes them). */
+void pipeline__hash_compiler(pipeline__sha256 *h, const char *cc);
+
 /*
  * Computes c->key from everything the object depends on (the source, the
  * compile command, the compiler, the headers it may include).  When the
@@ -212,8 +227,30 @@ void pipeline__sha256_hex(pipeline__sha256 *s, char hex[65]);
  */
 void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv);
 
-/* Saves the box's object and the compiler's stderr under c->key. */
+/* Saves the box's object and the compiler's stderr under c->key, then
+ * trims the directory to PIPELINE__CACHE_OBJECTS entries. */
 void pipeline__cache_store(pipeline__ctx *c, const char *diag, size_t len);
+
+/* How many entries each cache directory keeps: objects (a few KiB each)
+ * for a class's worth of files; in prelink/, ~150 KiB each, a prelink
+ * and a quick-link probe program per exercise, and a sanitized prelink:
+ * the whole curriculum (30 exercises) with room to spare. */
+#define PIPELINE__CACHE_OBJECTS 512
+#define PIPELINE__CACHE_PRELINKS 128
+
+/*
+ * Removes the least recently used entries of the cache directory dir
+ * (files KEY.o and KEY.diag, or KEY.probe and KEY.syms, KEY being 64 hex
+ * digits; used = the newest modification time of an entry's files) until
+ * at most keep are left, and
+ * temporary files older than an hour.  Other names are left alone.  Costs
+ * one readdir when there is nothing to remove.  Never fails: a problem
+ * only leaves more behind (pipeline_cache_trim.c).
+ */
+void pipeline__cache_trim(const char *dir, size_t keep);
+
+/* Marks the cache file at path as just used (its modification time). */
+void pipeline__cache_touch(const char *path);
 
 /* ---- stages ----------------------------------------------------------- */
 
@@ -237,6 +274,14 @@ bool pipeline__symbols_check(const char *readelf_out,
                              const char *objname, const char *header_text,
                              const char *header_display, pipeline_result *r);
 
+/* The names the object uses and does not define (global, not weak), from
+ * the same readelf output: a malloc'd array of *n malloc'd strings, or
+ * NULL on OOM.  *unexported is set when a definition that is not local
+ * has a visibility other than default (a shared library would keep it to
+ * itself).  Only meaningful once pipeline__symbols_check passed. */
+char **pipeline__symbols_needed(const char *readelf_out, size_t *n,
+                                bool *unexported);
+
 /* Finds or makes the combination of the prebuilt objects in the cache
  * (c->host[PIPELINE__B_PRELINK], "" when there is none: the link then
  * uses the four parts).  Fails only when cancelled. */
@@ -245,8 +290,24 @@ tg_error *pipeline__prelink(pipeline__ctx *c);
 /* mkdir -p; 0 or -1. */
 int pipeline__mkdirs(const char *path);
 
-/* The linker's argv (NULL-ended, freed with free()). */
-const char **pipeline__link_argv(const pipeline__ctx *c);
+/* Whether binutils' gold is installed (the link uses it then). */
+bool pipeline__have_gold(void);
+
+/* The linker's argv (NULL-ended, freed with free()): the quick link's
+ * `ld -shared` when dynamic, else the probe program's full link. */
+const char **pipeline__link_argv(const pipeline__ctx *c, bool dynamic);
+
+/* Finds or makes the probe program of the quick link for c's exercise
+ * (needs the prelink): sets c->dynamic, c->host[PIPELINE__B_PROBE_EXE]
+ * and c->syms, or leaves c->dynamic false (sanitizers, no cache, any
+ * failure: the static link is used).  Fails only when cancelled. */
+tg_error *pipeline__probe_program(pipeline__ctx *c);
+
+/* True when every name the learner's object uses (readelf output) is one
+ * the probe program or its libraries define (c->syms).  False also when
+ * the list cannot be read: the static link decides then. */
+bool pipeline__dynamic_resolves(const pipeline__ctx *c,
+                                const char *readelf_out);
 
 /* Turns the linker's stderr into messages. */
 void pipeline__link_report(pipeline__ctx *c, const char *text, size_t len);
@@ -260,23 +321,23 @@ int pipeline__build(pipeline__ctx *c, tg_error **err);
 tg_error *pipeline__list_checks(pipeline__ctx *c);
 
 /*
- * The probe stage, in three steps around the build: prepare makes one
- * gate per probe process (before the box is handed to the sandbox);
- * start spawns the probe processes into g, where they wait at their gates
- * while the build runs; release sends each its runs (go: every (scenario,
- * seed) the listed checks need) or tells it to leave (!go).  The tasks
- * fill c->runs.  close releases the gates once g is done.
+ * The probe stage, in three steps around the build: prepare makes the
+ * probe's gate (before the box is handed to the sandbox); start spawns
+ * the probe's sandbox into g, where it waits at its gate while the build
+ * runs; release sends it its runs (go: every (scenario, seed) the listed
+ * checks need, opts->jobs at once) or tells it to leave (!go).  The task
+ * fills c->runs.  close releases the gate once g is done.
  */
 tg_error *pipeline__probe_prepare(pipeline__ctx *c);
 tg_error *pipeline__probe_start(pipeline__ctx *c, tg_group *g);
 tg_error *pipeline__probe_release(pipeline__ctx *c, bool go);
 void pipeline__probe_close(pipeline__ctx *c);
-/* Stops the waiting probe processes at once (a stage failed). */
+/* Stops the waiting probe at once (a stage failed). */
 void pipeline__probe_cancel(pipeline__ctx *c);
 /* After a release that let the runs go: a task in g that cancels the
- * slices still running once their runs' time (plus slack) is up, so a
- * probe driver that a submission stops (SIGSTOP) or wedges cannot hold
- * its job for the sandbox's long backstop.  Their runs become timeouts. */
+ * probe if it is still running once its runs' time (plus slack) is up, so
+ * a probe driver that a submission stops (SIGSTOP) or wedges cannot hold
+ * its job for the sandbox's long backstop.  Its runs become timeouts. */
 tg_error *pipeline__probe_watch(pipeline__ctx *c, tg_group *g);
 
 /*

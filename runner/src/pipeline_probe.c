@@ -14,9 +14,8 @@
  * checker are re-serialised by us, one compact line each, so nothing the
  * probe printed reaches the checker except through this validation.
  *
- * With opts->jobs > 1 the runs are split into that many probe processes
- * (contiguous slices, one task each): hangs then time out side by side
- * instead of one after the other.
+ * With opts->jobs > 1 the probe runs that many at once (in one sandbox):
+ * hangs then time out side by side instead of one after the other.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -388,62 +387,85 @@ tg_error *pipeline__frames_parse(const char *out, size_t len, bool truncated,
 /* ---- running ---------------------------------------------------------- */
 
 /*
- * The probe's sandboxes start while the learner's file is still being
- * built, so that their set-up (10-15 ms each) is off the critical path.
- * Each waits at a gate, a FIFO in the box, for one line: "go" and the
- * driver's arguments (its runs), or anything else to leave without running
+ * The probe's sandbox starts while the learner's file is still being
+ * built, so that its set-up (10-15 ms) is off the critical path.  It
+ * waits at a gate, a FIFO in the box, for one line: "go" and the driver's
+ * arguments (its runs), or anything else to leave without running
  * anything.  The gate is opened read-write by us, so the line waits in the
  * pipe whether or not the sandbox is reading yet, and nobody blocks; it is
- * closed once its sandbox has ended.  The box is bound read-only into
- * these sandboxes from the start: they see the probe the build links, and
- * can change nothing.  Nothing of the submission runs before "go", which
- * is sent only once the symbol check has passed.
+ * closed once the sandbox has ended.  The box is bound read-only into the
+ * sandbox from the start: it sees the probe the build links, and can
+ * change nothing.  Nothing of the submission runs before "go", which is
+ * sent only once the symbol check has passed.
+ *
+ * One sandbox runs every run: with opts->jobs > 1 the driver keeps that
+ * many runs going at once (--jobs), so hangs time out side by side, and a
+ * second or third sandbox -- another 10-15 ms of CPU, spent while the
+ * compiler wants it -- is not needed.  The environment turns glibc's
+ * tcache off, as the driver wants for exact heap accounting, so that it
+ * need not execute itself again to get it.
  */
-static const char gate_script[] = "read -r -a args < \"$1\" || exit 0\n"
-                                  "[ \"${args[0]-}\" = go ] || exit 0\n"
-                                  "exec ./probe \"${args[@]:1}\"\n";
+static const char gate_script[] =
+    "read -r -a args < \"$1\" || exit 0\n"
+    "export GLIBC_TUNABLES=glibc.malloc.tcache_count=0\n"
+    "case \"${args[0]-}\" in\n"
+    "go) exec ./probe \"${args[@]:1}\" ;;\n"
+    /* The quick link: the probe program, given the learner's library by
+     * its full path (no search path: nothing else in the box is loaded;
+     * the program's liblearner.so is the one preloaded, by soname). */
+    "go-lib) LD_PRELOAD=\"$PWD/" PIPELINE__LIB_DIR "/" PIPELINE__LEARNER_SO
+    "\" exec \"$2\" \"${args[@]:1}\" ;;\n"
+    "esac\n";
 
 #define GATE_RUN_LINE (64u << 10)
 
-typedef struct slice {
-    pipeline__ctx *c;
-    tg_task *task;
-    int index;
-    pipeline__run *runs; /* set when the gate opens */
-    size_t n;
-} slice;
+/* Runs at once in the probe: the driver's own cap. */
+#define MAX_JOBS 16
 
-/* Every exit of a slice: the last one lets the watchdog go. */
-static tg_result slice_done(pipeline__ctx *c, tg_result r)
+static size_t jobs_of(const pipeline__ctx *c)
 {
-    if (--c->slices_running == 0 && c->watchdog)
+    size_t j = c->opts->jobs > 1 ? c->opts->jobs : 1;
+    return j < MAX_JOBS ? j : MAX_JOBS;
+}
+
+/* Every exit of the probe's task lets the watchdog go. */
+static tg_result probe_done(pipeline__ctx *c, tg_result r)
+{
+    c->probe_running = false;
+    if (c->watchdog)
         tg_task_cancel(c->watchdog);
     return r;
 }
 
-static tg_result run_slice_body(slice *s);
+static tg_result run_probe_body(pipeline__ctx *c);
 
-static tg_result run_slice(void *arg)
+static tg_result run_probe(void *arg)
 {
-    slice *s = arg;
-    return slice_done(s->c, run_slice_body(s));
+    pipeline__ctx *c = arg;
+    return probe_done(c, run_probe_body(c));
 }
 
-static tg_result run_slice_body(slice *s)
+static tg_result run_probe_body(pipeline__ctx *c)
 {
-    pipeline__ctx *c = s->c;
-    char gate[32];
-    snprintf(gate, sizeof gate, ".gate%d", s->index);
-    const char *const cmd[] = {"bash", "-c", gate_script, "probe", gate, NULL};
+    /* $2: where the quick link's probe program is ("" without one). */
+    const char *program =
+        c->dynamic ? c->inside[PIPELINE__B_PROBE_EXE] : "";
+    const char *const cmd[] = {"bash", "-c",    gate_script,
+                               "probe", ".gate", program,
+                               NULL};
     uint64_t timeout = run_timeout(c);
 
     sandbox_spec spec;
     pipeline__spec(c, &spec, true);
+    sandbox_bind bind = {c->host[PIPELINE__B_PROBE_EXE], program};
+    if (c->dynamic && c->caps.bwrap_ok) {
+        spec.ro_binds = &bind;
+        spec.n_ro_binds = 1;
+    }
     /* The driver keeps each run's clock itself; the sandbox's clock is a
      * backstop for the wait at the gate (a build) and every run. */
     uint64_t build_wall = spec.wall_ms;
-    spec.wall_ms =
-        build_wall + PIPELINE__MAX_RUNS_PER_SLICE * (timeout + 500) + 3000;
+    spec.wall_ms = build_wall + PIPELINE__MAX_RUNS * (timeout + 500) + 3000;
     spec.output_cap = PROBE_OUT_CAP;
     if (c->opts->sanitizers) {
         spec.sanitizers = true;
@@ -451,20 +473,21 @@ static tg_result run_slice_body(slice *s)
     }
     tg_process_result pr;
     tg_error *e = pipeline__sandboxed(c, &spec, cmd, PROBE_OUT_CAP, &pr);
-    if (e && c->deadline_hit && s->n && pipeline__is_cancel(e)) {
-        /* The watchdog stopped it: every run of this slice ran out of
-         * time, whatever the driver was doing (stopped, wedged). */
+    if (e && c->deadline_hit && c->probe_nruns && pipeline__is_cancel(e)) {
+        /* The watchdog stopped it: every run ran out of time, whatever
+         * the driver was doing (stopped, wedged); its output is lost. */
         char ended[160];
         snprintf(ended, sizeof ended,
                  "the probe was stopped after %llu ms: out of time",
                  (unsigned long long)c->probe_deadline_ms);
         tg_error_unref(e);
-        e = pipeline__frames_parse("", 0, false, ended, s->runs, s->n);
+        e = pipeline__frames_parse("", 0, false, ended, c->runs,
+                                   c->probe_nruns);
         return e ? tg_raise(e) : tg_return(NULL);
     }
     if (e)
         return tg_raise(e);
-    if (s->n == 0) { /* told to leave: nothing to read */
+    if (c->probe_nruns == 0) { /* told to leave: nothing to read */
         tg_process_result_free(&pr);
         return tg_return(NULL);
     }
@@ -500,46 +523,31 @@ static tg_result run_slice_body(slice *s)
         return tg_raise(e);
     }
     e = pipeline__frames_parse(pr.out, pr.out_len, pr.out_truncated, ended,
-                               s->runs, s->n);
+                               c->runs, c->probe_nruns);
     tg_process_result_free(&pr);
     return e ? tg_raise(e) : tg_return(NULL);
 }
 
 tg_error *pipeline__probe_prepare(pipeline__ctx *c)
 {
-    size_t n = c->opts->jobs > 1 ? c->opts->jobs : 1;
-    if (n > PIPELINE__MAX_SLICES)
-        n = PIPELINE__MAX_SLICES;
-    slice *sl = calloc(n, sizeof *sl);
-    if (!sl)
-        return pipeline__fail("out of memory");
-    c->slices = sl;
-    for (size_t i = 0; i < n; i++) {
-        char path[PATH_MAX + 32];
-        if (!pipeline__fmt(path, sizeof path, "%s/.gate%zu", c->box, i) ||
-            mkfifo(path, 0644) != 0)
-            return pipeline__fail("cannot create %s: %s", path,
-                                  strerror(errno));
-        int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-        if (fd < 0)
-            return pipeline__fail("cannot open %s: %s", path, strerror(errno));
-        /* Room for the longest run list: the write never blocks. */
-        fcntl(fd, F_SETPIPE_SZ, (int)GATE_RUN_LINE * 2);
-        c->gates[i] = fd;
-        c->nslices = i + 1;
-        sl[i] = (slice){.c = c, .index = (int)i};
-    }
+    char path[PATH_MAX + 32];
+    if (!pipeline__fmt(path, sizeof path, "%s/.gate", c->box) ||
+        mkfifo(path, 0644) != 0)
+        return pipeline__fail("cannot create %s: %s", path, strerror(errno));
+    int fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return pipeline__fail("cannot open %s: %s", path, strerror(errno));
+    /* Room for the longest run list: the write never blocks. */
+    fcntl(fd, F_SETPIPE_SZ, (int)GATE_RUN_LINE * 2);
+    c->gate = fd;
     return NULL;
 }
 
 tg_error *pipeline__probe_start(pipeline__ctx *c, tg_group *g)
 {
-    slice *sl = c->slices;
-    for (size_t i = 0; i < c->nslices; i++) {
-        if (!(sl[i].task = tg_spawn(g, run_slice, &sl[i])))
-            return pipeline__fail("out of memory");
-        c->slices_running++;
-    }
+    if (!(c->probe = tg_spawn(g, run_probe, c)))
+        return pipeline__fail("out of memory");
+    c->probe_running = true;
     return NULL;
 }
 
@@ -547,7 +555,7 @@ static tg_result watchdog(void *arg)
 {
     pipeline__ctx *c = arg;
     tg_error *e = tg_sleep(c->probe_deadline_ms);
-    if (e) { /* every slice finished in time */
+    if (e) { /* the probe finished in time */
         tg_error_unref(e);
         return tg_return(NULL);
     }
@@ -558,29 +566,24 @@ static tg_result watchdog(void *arg)
 
 tg_error *pipeline__probe_watch(pipeline__ctx *c, tg_group *g)
 {
-    slice *sl = c->slices;
-    size_t most = 0;
-    for (size_t i = 0; i < c->nslices; i++)
-        if (sl[i].n > most)
-            most = sl[i].n;
-    if (most == 0 || c->slices_running == 0)
+    if (c->probe_nruns == 0 || !c->probe_running)
         return NULL;
-    /* The driver gives each run run_timeout; a run that overruns is its
-     * own failure.  Past this, the driver itself is not doing its job. */
-    c->probe_deadline_ms = most * (run_timeout(c) + 500) + 3000;
+    /* The driver gives each run run_timeout, jobs at a time; a run that
+     * overruns is its own failure.  Past this, the driver itself is not
+     * doing its job. */
+    size_t rounds = (c->probe_nruns + jobs_of(c) - 1) / jobs_of(c);
+    c->probe_deadline_ms = rounds * (run_timeout(c) + 500) + 3000;
     c->watchdog = tg_spawn(g, watchdog, c);
     return c->watchdog ? NULL : pipeline__fail("out of memory");
 }
 
 void pipeline__probe_cancel(pipeline__ctx *c)
 {
-    slice *sl = c->slices;
-    for (size_t i = 0; i < c->nslices; i++)
-        if (sl[i].task)
-            tg_task_cancel(sl[i].task);
+    if (c->probe)
+        tg_task_cancel(c->probe);
 }
 
-/* Writes all of line to a gate; false when it does not fit. */
+/* Writes all of line to the gate; false when it does not fit. */
 static bool gate_write(int fd, const char *line, size_t len)
 {
     size_t put = 0;
@@ -597,11 +600,10 @@ static bool gate_write(int fd, const char *line, size_t len)
 
 tg_error *pipeline__probe_release(pipeline__ctx *c, bool go)
 {
-    slice *sl = c->slices;
     tg_error *e = NULL;
     if (go) {
         /* Every scenario the checks need (once, in list order) x every
-         * seed, in contiguous slices. */
+         * seed. */
         size_t nseeds = c->res->nseeds;
         c->runs = calloc(c->nlisted * nseeds + 1, sizeof *c->runs);
         if (!c->runs) {
@@ -618,57 +620,53 @@ tg_error *pipeline__probe_release(pipeline__ctx *c, bool go)
                     (pipeline__run){.scenario = c->listed[i].scenario,
                                     .seed = c->res->seeds[s]};
         }
-        size_t used = c->nslices < c->nruns ? c->nslices : c->nruns;
-        size_t per = used ? c->nruns / used : 0;
-        size_t extra = used ? c->nruns % used : 0, at = 0;
-        for (size_t i = 0; go && i < used; i++) {
-            sl[i].runs = c->runs + at;
-            sl[i].n = per + (i < extra ? 1 : 0);
-            at += sl[i].n;
-            if (sl[i].n > PIPELINE__MAX_RUNS_PER_SLICE) {
-                e = pipeline__fail("too many probe runs (%zu) for one "
-                                   "probe process",
-                                   sl[i].n);
-                go = false;
-            }
+        if (go && c->nruns > PIPELINE__MAX_RUNS) {
+            e = pipeline__fail("too many probe runs (%zu) for one probe "
+                               "process",
+                               c->nruns);
+            go = false;
         }
     }
-    for (size_t i = 0; i < c->nslices; i++) {
-        pipeline__buf b = {0};
-        if (go && sl[i].n) {
-            pipeline__buf_puts(&b, "go");
-            for (size_t k = 0; k < sl[i].n; k++)
-                pipeline__buf_printf(&b, " --run %s:%llu",
-                                     sl[i].runs[k].scenario,
-                                     (unsigned long long)sl[i].runs[k].seed);
-            pipeline__buf_printf(&b, " --timeout-ms %llu\n",
-                                 (unsigned long long)run_timeout(c));
-        } else {
-            sl[i].n = 0;
-            pipeline__buf_puts(&b, "no\n");
-        }
-        if (b.oom || b.len > GATE_RUN_LINE ||
-            !gate_write(c->gates[i], b.s, b.len)) {
-            if (!e)
-                e = pipeline__fail("cannot send the probe its runs");
-            sl[i].n = 0;
-            /* A gate that cannot be written is closed: EOF ends it. */
-            close(c->gates[i]);
-            c->gates[i] = -1;
-        }
-        pipeline__buf_free(&b);
+    pipeline__buf b = {0};
+    if (go && c->nruns) {
+        /* The build decided how the program was linked (c->dynamic may
+         * have turned false there). */
+        pipeline__buf_puts(&b, c->dynamic ? "go-lib" : "go");
+        for (size_t k = 0; k < c->nruns; k++)
+            pipeline__buf_printf(&b, " --run %s:%llu", c->runs[k].scenario,
+                                 (unsigned long long)c->runs[k].seed);
+        pipeline__buf_printf(&b, " --timeout-ms %llu",
+                             (unsigned long long)run_timeout(c));
+        /* Only when asked: a --checks directory may bring its own,
+         * older driver. */
+        if (jobs_of(c) > 1)
+            pipeline__buf_printf(&b, " --jobs %zu", jobs_of(c));
+        if (!c->opts->traces)
+            pipeline__buf_puts(&b, " --no-trace");
+        pipeline__buf_puts(&b, "\n");
+        c->probe_nruns = c->nruns;
+    } else {
+        pipeline__buf_puts(&b, "no\n");
     }
+    if (c->gate >= 0 &&
+        (b.oom || b.len > GATE_RUN_LINE || !gate_write(c->gate, b.s, b.len))) {
+        if (!e)
+            e = pipeline__fail("cannot send the probe its runs");
+        c->probe_nruns = 0;
+        /* A gate that cannot be written is closed: EOF ends it. */
+        close(c->gate);
+        c->gate = -1;
+    }
+    pipeline__buf_free(&b);
     return e;
 }
 
 void pipeline__probe_close(pipeline__ctx *c)
 {
-    for (size_t i = 0; i < c->nslices; i++)
-        if (c->gates[i] >= 0)
-            close(c->gates[i]);
-    c->nslices = 0;
-    free(c->slices);
-    c->slices = NULL;
+    if (c->gate >= 0)
+        close(c->gate);
+    c->gate = -1;
+    c->probe = NULL;
 }
 
 void pipeline__runs_free(pipeline__ctx *c)

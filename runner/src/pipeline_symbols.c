@@ -699,3 +699,51 @@ bool pipeline__symbols_check(const char *out, const char *const *functions,
     }
     return k.ok;
 }
+
+char **pipeline__symbols_needed(const char *out, size_t *n, bool *unexported)
+{
+    *n = 0;
+    *unexported = false;
+    size_t cap = 16;
+    char **names = malloc(cap * sizeof *names);
+    bool symbols = false;
+    for (const char *p = out; names && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        const char *line = p;
+        p = nl ? nl + 1 : p + len;
+        if (len >= 13 && strncmp(line, "Symbol table ", 13) == 0) {
+            symbols = true;
+            continue;
+        }
+        if (len >= 16 && strncmp(line, "Section Headers:", 16) == 0)
+            symbols = false;
+        char f[9][256];
+        int nf = symbols ? fields(line, len, f, 9) : -1;
+        /* "N: VALUE SIZE TYPE BIND VIS NDX NAME" (not the "Num:" row) */
+        if (nf != 8 || strcmp(f[0], "Num:") == 0 ||
+            !isdigit((unsigned char)f[0][0]) || strcmp(f[4], "LOCAL") == 0)
+            continue;
+        if (strcmp(f[6], "UND") != 0) {
+            /* A definition a shared library would not export. */
+            if (strcmp(f[5], "DEFAULT") != 0)
+                *unexported = true;
+            continue;
+        }
+        if (strcmp(f[4], "GLOBAL") != 0)
+            continue;
+        if (*n == cap) {
+            char **grown = realloc(names, 2 * cap * sizeof *grown);
+            if (!grown)
+                break;
+            names = grown;
+            cap *= 2;
+        }
+        if (!(names[*n] = strdup(f[7])))
+            break;
+        (*n)++;
+    }
+    if (!names)
+        *n = 0;
+    return names;
+}

@@ -15,6 +15,7 @@
  * tg_process_run or sandbox_run can execute it.
  */
 #include "sandbox.h"
+#include "sandbox_probe_cache.h"
 #include "sandbox_run.h"
 
 #include <errno.h>
@@ -240,12 +241,20 @@ static char **build_argv(const sandbox_caps *caps, const sandbox_spec *spec,
                          const char *const *cmd, bool use_bwrap, bool with_jail,
                          char *why, size_t whylen);
 
-static int probe(sandbox_caps *caps, char *why, size_t whylen)
+/* Where bubblewrap and lab-jail are (cheap: no trial yet). */
+static void locate(sandbox_caps *caps)
 {
     memset(caps, 0, sizeof *caps);
     caps->root = geteuid() == 0;
-    bool have_bwrap = find_in_path("bwrap", caps->bwrap, sizeof caps->bwrap);
-    bool have_jail = find_jail(caps->jail, sizeof caps->jail);
+    find_in_path("bwrap", caps->bwrap, sizeof caps->bwrap);
+    find_jail(caps->jail, sizeof caps->jail);
+}
+
+/* Tries what locate found; fills the rest of *caps. */
+static int probe(sandbox_caps *caps, char *why, size_t whylen)
+{
+    bool have_bwrap = caps->bwrap[0] != '\0';
+    bool have_jail = caps->jail[0] != '\0';
     if (!have_jail) {
         say(why, whylen,
             "the sandbox helper lab-jail was not found (looked at "
@@ -314,11 +323,54 @@ static int probe(sandbox_caps *caps, char *why, size_t whylen)
     return rc;
 }
 
-int sandbox_probe(sandbox_caps *caps, bool refresh, char *why, size_t whylen)
+/* DIR/sandbox-probe into out; false when there is no such file to use. */
+static bool cache_path(const char *dir, char *out, size_t outlen)
+{
+    if (!dir || !dir[0])
+        return false;
+    int n = snprintf(out, outlen, "%s/%s", dir, SANDBOX_PROBE_CACHE_FILE);
+    return n > 0 && (size_t)n < outlen;
+}
+
+/* The answer for *caps (located): from the file at path when it holds
+ * exactly today's facts, else from a trial, which is written back when
+ * bubblewrap and the jail both work. */
+static int probe_or_recall(sandbox_caps *caps, const char *path, bool refresh,
+                           char *why, size_t whylen)
+{
+    char facts[SANDBOX_PROBE_FACTS_MAX];
+    bool known = path && caps->bwrap[0] && caps->jail[0] &&
+                 sandbox__probe_facts(caps, facts, sizeof facts);
+    if (known && !refresh && sandbox__probe_cache_matches(path, facts)) {
+        caps->bwrap_ok = caps->jail_ok = true;
+        caps->from_cache = true;
+        return 0;
+    }
+    int rc = probe(caps, why, whylen);
+    if (known && rc == 0 && caps->bwrap_ok) {
+        /* The parent is made once (build/cache); deeper is not ours. */
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof dir, "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+            *slash = '\0';
+            mkdir(dir, 0755);
+        }
+        sandbox__probe_cache_store(path, facts);
+    }
+    return rc;
+}
+
+int sandbox_probe_at(const char *cache_dir, sandbox_caps *caps, bool refresh,
+                     char *why, size_t whylen)
 {
     if (!cached || refresh) {
+        char path[PATH_MAX];
+        bool disk = cache_path(cache_dir, path, sizeof path);
         cached_why[0] = '\0';
-        cached_rc = probe(&cached_caps, cached_why, sizeof cached_why);
+        locate(&cached_caps);
+        cached_rc = probe_or_recall(&cached_caps, disk ? path : NULL, refresh,
+                                    cached_why, sizeof cached_why);
         cached = true;
     }
     *caps = cached_caps;
@@ -329,6 +381,19 @@ int sandbox_probe(sandbox_caps *caps, bool refresh, char *why, size_t whylen)
         say(why, whylen, "%s", msg[0] ? msg : "no usable sandbox");
     }
     return cached_rc;
+}
+
+int sandbox_probe(sandbox_caps *caps, bool refresh, char *why, size_t whylen)
+{
+    return sandbox_probe_at(NULL, caps, refresh, why, whylen);
+}
+
+void sandbox_probe_forget(const char *cache_dir)
+{
+    cached = false;
+    char path[PATH_MAX];
+    if (cache_path(cache_dir, path, sizeof path))
+        unlink(path);
 }
 
 /* ---- memory ----------------------------------------------------------- */

@@ -52,6 +52,8 @@ typedef struct sandbox_caps {
     char bwrap[PATH_MAX]; /* bubblewrap's path, "" when not found */
     char jail[PATH_MAX];  /* lab-jail's path, "" when not found */
     char diag[512];       /* why bwrap or the jail is unusable, or "" */
+    bool from_cache;      /* the answer came from sandbox_probe_at's file,
+                             not from a trial run by this process */
 } sandbox_caps;
 
 /* A host path made visible read-only at dest inside the sandbox. */
@@ -119,6 +121,30 @@ void sandbox_spec_init(sandbox_spec *spec, sandbox_mode mode);
  * untrusted code here, with a "lab: error: ..." message in why.
  */
 int sandbox_probe(sandbox_caps *caps, bool refresh, char *why, size_t whylen);
+
+/* The file sandbox_probe_at keeps its answer in, inside cache_dir. */
+#define SANDBOX_PROBE_CACHE_FILE "sandbox-probe"
+
+/*
+ * sandbox_probe, with a working answer also kept in
+ * CACHE_DIR/sandbox-probe for the next process (see sandbox_probe_cache.h):
+ * a later run whose bubblewrap, lab-jail, lab, privileges, namespaces and
+ * kernel boot are exactly the same skips the trial and gets caps with
+ * from_cache set.  Anything else in the file, or no file, means a trial,
+ * as does refresh.  An unusable answer is never kept.  cache_dir NULL or
+ * "": no file, as sandbox_probe; a directory that cannot be written only
+ * means no file (it is created when its parent exists).  Same returns as
+ * sandbox_probe.
+ */
+int sandbox_probe_at(const char *cache_dir, sandbox_caps *caps, bool refresh,
+                     char *why, size_t whylen);
+
+/*
+ * Forgets the answer, in this process and in CACHE_DIR/sandbox-probe
+ * (cache_dir may be NULL): call it when a sandbox that the answer said
+ * would work failed to start, then probe again.
+ */
+void sandbox_probe_forget(const char *cache_dir);
 
 /*
  * Measures the bytes of writable private mappings the AddressSanitizer

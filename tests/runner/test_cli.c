@@ -1264,6 +1264,37 @@ static void test_cli_watch_checks_again_on_every_save(void **s)
     assert_true(int_of(st, 0, "attempts") >= 2);
 }
 
+/* A save that lands while a check runs (the file is watched only between
+ * checks) is checked right after it: a failing edit, then the solution
+ * 90 ms later, during the edit's check, must end with a pass. */
+static void test_cli_watch_sees_a_save_made_during_a_check(void **s)
+{
+    (void)s;
+    char *argv[] = {"lab", "watch", E(0)->name, NULL};
+    proc p;
+    proc_start(&p, argv, NULL, false);
+    proc_wait_for(&p, "Watching ", 1, WATCH_TIMEOUT_MS);
+    usleep(100 * 1000); /* watching again after the first verdict */
+    size_t len;
+    char *start = starter(0, &len);
+    save_by_rename(ex_file(0), fmt("%.*s\n/* an edit */\n", (int)len, start));
+    usleep(90 * 1000); /* past the 40 ms debounce: its check is running */
+    save_by_rename(ex_file(0), solution(0));
+    const char *done = "passes. Run 'lab next' to move on";
+    long deadline = now_ms() + WATCH_TIMEOUT_MS;
+    while (count(p.buf[0], done) == 0 && now_ms() < deadline)
+        if (!proc_pump(&p, 100))
+            break;
+    if (count(p.buf[0], done) == 0) {
+        char *out = p.buf[0];
+        proc_kill(&p);
+        fail_msg("the save made during a check was not checked:\n%s", out);
+    }
+    kill(-p.pid, SIGINT);
+    run r = proc_finish(&p, 10000);
+    assert_true(r.code == 0 || r.code == 128 + SIGINT);
+}
+
 /* ---- reset and solution ----------------------------------------------- */
 
 /* The backup path a reset printed ("...saved in PATH\n"). */
@@ -1987,6 +2018,7 @@ int main(void)
         T(test_cli_submit_finds_the_exercise),
         T(test_cli_check_without_bubblewrap),
         T(test_cli_watch_checks_again_on_every_save),
+        T(test_cli_watch_sees_a_save_made_during_a_check),
         T(test_cli_reset_keeps_a_backup_then_restores),
         T(test_cli_reset_without_the_starter_changes_nothing),
         T(test_cli_solution_only_after_passing),

@@ -33,6 +33,7 @@
 #include "diag.h"
 #include "pipeline.h"
 #include "pipeline_internal.h"
+#include "sandbox_probe_cache.h"
 #include "tui_model.h"
 
 #define FIX "tests/runner/fixtures/pipeline"
@@ -634,6 +635,24 @@ static void test_pipeline_infinite_loop_times_out(void **state)
     pipeline_result_free(&r);
 }
 
+/* Runs side by side in one probe each hold their own pipes only: no run
+ * can read, or reopen for writing, another one's report. */
+static void test_pipeline_parallel_runs_hold_only_their_own_pipes(void **state)
+{
+    (void)state;
+    char path[PATH_MAX + 64];
+    fixture("apart.c", path, sizeof path);
+    pipeline_opts o = opts_for(SANDBOX_LEARNER);
+    o.jobs = 3; /* six runs, three at once */
+    pipeline_result r;
+    grade_with(&o, path, &r);
+    if (!r.passed) {
+        char *t = pipeline_render_text(&r, PIPELINE_RENDER_VERBOSE);
+        fail_msg("a run held another run's pipe:\n%s", t ? t : "");
+    }
+    pipeline_result_free(&r);
+}
+
 static void test_pipeline_fork_balloon_and_flood_fail_cleanly(void **state)
 {
     (void)state;
@@ -643,7 +662,7 @@ static void test_pipeline_fork_balloon_and_flood_fail_cleanly(void **state)
         fixture(files[i], path, sizeof path);
         pipeline_opts o = opts_for(SANDBOX_LEARNER);
         o.run_timeout_ms = 500;
-        o.jobs = 3; /* six runs, two per probe process */
+        o.jobs = 3; /* six runs, three at once */
         pipeline_result r;
         grade_with(&o, path, &r);
         assert_all_failed(&r);
@@ -728,6 +747,41 @@ static void test_pipeline_flaky_pass_is_reported(void **state)
 }
 
 /* The JSON of docs/grading.md section 5.2, field by field. */
+/* Without traces (the commands' text and JSON show none) the probe
+ * records nothing for the Timeline, and every verdict stays the same. */
+static void test_pipeline_traces_off_same_verdicts(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"flaky.c", "crash.c", "correct.c"};
+    for (size_t f = 0; f < 3; f++) {
+        char path[PATH_MAX + 64];
+        fixture(files[f], path, sizeof path);
+        pipeline_opts o = opts_for(SANDBOX_LEARNER);
+        pipeline_result with, without;
+        grade_with(&o, path, &with);
+        o.traces = false;
+        grade_with(&o, path, &without);
+        assert_int_equal(with.passed, without.passed);
+        assert_int_equal(with.points, without.points);
+        assert_int_equal(with.nchecks, without.nchecks);
+        for (size_t i = 0; i < with.nchecks; i++) {
+            const pipeline_check_result *a = &with.checks[i],
+                                        *b = &without.checks[i];
+            assert_string_equal(a->name, b->name);
+            assert_int_equal(a->passed, b->passed);
+            assert_int_equal(a->flaky, b->flaky);
+            assert_int_equal(a->failing_seed, b->failing_seed);
+            if (a->message || b->message)
+                assert_string_equal(a->message, b->message);
+            for (size_t s = 0; s < a->nseeds; s++)
+                assert_int_equal(a->seeds[s].run, b->seeds[s].run);
+            assert_null(b->trace_json);
+        }
+        pipeline_result_free(&with);
+        pipeline_result_free(&without);
+    }
+}
+
 static void test_pipeline_json_schema(void **state)
 {
     (void)state;
@@ -974,6 +1028,23 @@ static void test_pipeline_symlink_refused_in_grade_mode(void **state)
 
 /* ---- cache, batches, errors ------------------------------------------- */
 
+/* Sets the modification time of dir/name to t seconds after the epoch. */
+static void set_mtime(const char *dir, const char *name, time_t t)
+{
+    char path[PATH_MAX + 128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct timespec ts[2] = {{t, 0}, {t, 0}};
+    assert_int_equal(utimensat(AT_FDCWD, path, ts, AT_SYMLINK_NOFOLLOW), 0);
+}
+
+static bool exists_in(const char *dir, const char *name)
+{
+    char path[PATH_MAX + 128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
 static void test_pipeline_cache_skips_the_compiler(void **state)
 {
     (void)state;
@@ -987,9 +1058,31 @@ static void test_pipeline_cache_skips_the_compiler(void **state)
                      (long)getpid());
     pipeline_result a, b;
     grade_scratch("cached.c", text, (size_t)n, &a);
+    /* Age every cached object: the hit below must mark its own as used
+     * (the trimming is least recently used first). */
+    char objdir[160];
+    snprintf(objdir, sizeof objdir, "%s/obj", g.cache);
+    DIR *d = opendir(objdir);
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));)
+        if (e->d_name[0] != '.')
+            set_mtime(objdir, e->d_name, 1000000);
+    closedir(d);
     grade_scratch("cached.c", text, (size_t)n, &b);
     assert_false(a.cached);
     assert_true(b.cached);
+    size_t touched = 0;
+    d = opendir(objdir);
+    for (struct dirent *e; (e = readdir(d));) {
+        char p[PATH_MAX];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", objdir, e->d_name);
+        if (e->d_name[0] != '.' && stat(p, &st) == 0 &&
+            st.st_mtim.tv_sec > 1000000)
+            touched++;
+    }
+    closedir(d);
+    assert_int_equal(touched, 2); /* its .o and .diag */
     assert_true(a.passed);
     assert_true(b.passed);
     /* The warnings come back with the object. */
@@ -1002,6 +1095,241 @@ static void test_pipeline_cache_skips_the_compiler(void **state)
     grade_scratch("cached.c", text, (size_t)n, &a);
     assert_false(a.cached);
     pipeline_result_free(&a);
+}
+
+/* A stored "the sandbox works" that has gone stale (here: a bubblewrap
+ * that fails its first two starts, the build's and the probe's) is
+ * forgotten and tried for real, and the check goes on as if nothing had
+ * been stored. */
+static void test_pipeline_stale_sandbox_answer_is_tried_again(void **state)
+{
+    (void)state;
+    char bin[160], fake[200], count[200], path[PATH_MAX * 2];
+    snprintf(bin, sizeof bin, "%s/flaky-bwrap", g.root);
+    snprintf(fake, sizeof fake, "%s/bwrap", bin);
+    snprintf(count, sizeof count, "%s/starts", bin);
+    assert_int_equal(mkdir(bin, 0755), 0);
+    char script[1024];
+    int n = snprintf(script, sizeof script,
+                     "#!/bin/sh\n"
+                     "if [ \"$(cat %s 2>/dev/null | wc -l)\" -lt 2 ]; then\n"
+                     "  echo x >> %s\n"
+                     "  echo 'bwrap: Creating new namespace failed' >&2\n"
+                     "  exit 1\n"
+                     "fi\n"
+                     "exec /usr/bin/bwrap \"$@\"\n",
+                     count, count);
+    write_file(fake, script, (size_t)n);
+    assert_int_equal(chmod(fake, 0755), 0);
+    char *saved = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+    snprintf(path, sizeof path, "%s:%s", bin, saved);
+    setenv("PATH", path, 1);
+
+    /* What an earlier run would have stored for this bubblewrap. */
+    sandbox_caps caps;
+    char why[512], facts[SANDBOX_PROBE_FACTS_MAX], file[256];
+    sandbox_probe_forget(NULL);
+    assert_int_equal(sandbox_probe(&caps, false, why, sizeof why), 0);
+    assert_false(caps.bwrap_ok); /* its first start failed */
+    assert_string_equal(caps.bwrap, fake);
+    assert_true(sandbox__probe_facts(&caps, facts, sizeof facts));
+    unlink(count); /* and it fails twice more */
+    snprintf(file, sizeof file, "%s/%s", g.cache, SANDBOX_PROBE_CACHE_FILE);
+    mkdir(g.cache, 0755);
+    write_file(file, facts, strlen(facts));
+    sandbox_probe_forget(NULL); /* a new process: only the file */
+
+    pipeline_result r;
+    grade("correct.c", &r);
+    setenv("PATH", saved, 1);
+    free(saved);
+    sandbox_probe_forget(NULL);
+    assert_true(r.passed);
+    assert_true(r.isolated); /* the third start, under bubblewrap */
+    pipeline_result_free(&r);
+    /* The trial that found it working stored that again. */
+    char back[SANDBOX_PROBE_FACTS_MAX + 1];
+    int fd = open(file, O_RDONLY);
+    assert_true(fd >= 0);
+    ssize_t got = read(fd, back, sizeof back - 1);
+    close(fd);
+    assert_true(got > 0);
+    back[got] = '\0';
+    assert_string_equal(back, facts);
+    unlink(file);
+    unlink(fake);
+    unlink(count);
+    rmdir(bin);
+}
+
+/* A cache directory keeps its most recently used entries, counting an
+ * entry's newest file, and drops only names it owns. */
+static void test_pipeline_cache_trim_keeps_the_recently_used(void **state)
+{
+    (void)state;
+    char dir[160];
+    snprintf(dir, sizeof dir, "%s/trim", g.root);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    char keys[10][65];
+    for (int i = 0; i < 10; i++) {
+        for (int k = 0; k < 64; k++)
+            keys[i][k] = "0123456789abcdef"[(i * 7 + k) % 16];
+        keys[i][64] = '\0';
+        char name[PATH_MAX];
+        snprintf(name, sizeof name, "%s/%.64s.o", dir, keys[i]);
+        write_file(name, "\x7f" "ELF", 4);
+        snprintf(name, sizeof name, "%s/%.64s.diag", dir, keys[i]);
+        write_file(name, "", 0);
+        char o[80], d[80];
+        snprintf(o, sizeof o, "%.64s.o", keys[i]);
+        snprintf(d, sizeof d, "%.64s.diag", keys[i]);
+        set_mtime(dir, o, 1000000 + i * 100);
+        set_mtime(dir, d, 1000000 + i * 100);
+    }
+    /* Entry 2 was used last (a hit touches its files). */
+    char used[80];
+    snprintf(used, sizeof used, "%.64s.diag", keys[2]);
+    set_mtime(dir, used, 2000000);
+    /* Not entries: someone's file, an old and a fresh temporary file, a
+     * symlink with an entry's name. */
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/README", dir);
+    write_file(path, "mine", 4);
+    set_mtime(dir, "README", 1000);
+    snprintf(path, sizeof path, "%s/%.64s.o.tmp.1.2", dir, keys[0]);
+    write_file(path, "x", 1);
+    char stale[120];
+    snprintf(stale, sizeof stale, "%.64s.o.tmp.1.2", keys[0]);
+    set_mtime(dir, stale, 1000);
+    char fresh[120];
+    snprintf(fresh, sizeof fresh, ".%.64s.77.0.o", keys[1]);
+    snprintf(path, sizeof path, "%s/%s", dir, fresh);
+    write_file(path, "x", 1);
+    char link[PATH_MAX];
+    snprintf(link, sizeof link, "%s/%.64s.o", dir,
+             "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff");
+    assert_int_equal(symlink("/etc/passwd", link), 0);
+
+    /* A probe program of the quick link, used before everything else. */
+    char prog[PATH_MAX], psyms[PATH_MAX];
+    const char *pkey =
+        "0123012301230123012301230123012301230123012301230123012301230123";
+    snprintf(prog, sizeof prog, "%s/%s.probe", dir, pkey);
+    snprintf(psyms, sizeof psyms, "%s/%s.syms", dir, pkey);
+    write_file(prog, "x", 1);
+    write_file(psyms, "x\n", 2);
+    set_mtime(dir, prog + strlen(dir) + 1, 500000);
+    set_mtime(dir, psyms + strlen(dir) + 1, 500000);
+
+    /* At the limit (12 entries, counting the link): nothing goes. */
+    pipeline__cache_trim(dir, 12);
+    assert_true(exists_in(dir, stale));
+    for (int i = 0; i < 10; i++) {
+        char o[80];
+        snprintf(o, sizeof o, "%.64s.o", keys[i]);
+        assert_true(exists_in(dir, o));
+    }
+
+    pipeline__cache_trim(dir, 4);
+    for (int i = 0; i < 10; i++) {
+        char o[80], d[80];
+        snprintf(o, sizeof o, "%.64s.o", keys[i]);
+        snprintf(d, sizeof d, "%.64s.diag", keys[i]);
+        bool keep = i == 2 || i >= 7;
+        if (exists_in(dir, o) != keep || exists_in(dir, d) != keep)
+            fail_msg("entry %d: expected %s", i, keep ? "kept" : "removed");
+    }
+    assert_false(exists_in(dir, prog + strlen(dir) + 1)); /* the oldest */
+    assert_false(exists_in(dir, psyms + strlen(dir) + 1));
+    assert_true(exists_in(dir, "README"));
+    assert_false(exists_in(dir, stale));
+    assert_true(exists_in(dir, fresh));
+    assert_true(exists_in(dir, link + strlen(dir) + 1));
+    assert_non_null(realpath("/etc/passwd", path)); /* not followed */
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The quick link (a shared library and the cached probe program) and
+ * the full link give the same verdicts. */
+static void test_pipeline_quick_link_same_verdicts(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"correct.c", "flaky.c", "crash.c",
+                                        "exit.c"};
+    for (size_t f = 0; f < 4; f++) {
+        char path[PATH_MAX + 64];
+        fixture(files[f], path, sizeof path);
+        pipeline_opts o = opts_for(SANDBOX_LEARNER);
+        pipeline_result quick, full;
+        grade_with(&o, path, &quick);
+        o.cache_dir = ""; /* no cache: the full link */
+        grade_with(&o, path, &full);
+        assert_int_equal(quick.passed, full.passed);
+        assert_int_equal(quick.points, full.points);
+        assert_int_equal(quick.nchecks, full.nchecks);
+        for (size_t i = 0; i < quick.nchecks; i++) {
+            const pipeline_check_result *a = &quick.checks[i],
+                                        *b = &full.checks[i];
+            assert_int_equal(a->passed, b->passed);
+            assert_int_equal(a->failing_seed, b->failing_seed);
+            if (a->message || b->message)
+                assert_string_equal(a->message, b->message);
+            if (a->crash || b->crash)
+                assert_string_equal(a->crash, b->crash);
+            for (size_t s = 0; s < a->nseeds; s++) {
+                assert_int_equal(a->seeds[s].run, b->seeds[s].run);
+                assert_int_equal(a->seeds[s].signal, b->seeds[s].signal);
+            }
+        }
+        pipeline_result_free(&quick);
+        pipeline_result_free(&full);
+    }
+}
+
+/* An ordinary file takes the quick link when there is a cache, and the
+ * full link without one. */
+static void test_pipeline_quick_link_is_used(void **state)
+{
+    (void)state;
+    char path[PATH_MAX + 64];
+    fixture("quick.c", path, sizeof path);
+    pipeline_opts o = opts_for(SANDBOX_LEARNER);
+    pipeline_result r;
+    grade_with(&o, path, &r);
+    assert_true(r.passed);
+    pipeline_result_free(&r);
+    o.cache_dir = "";
+    grade_with(&o, path, &r);
+    assert_false(r.passed);
+    pipeline_result_free(&r);
+}
+
+/* A name the probe program cannot give the library (a libgcc.a helper),
+ * or an exercise function a library would not export (hidden), means the
+ * full link, which passes; a name nothing defines gets the linker's own
+ * message, with the line. */
+static void test_pipeline_quick_link_falls_back(void **state)
+{
+    (void)state;
+    pipeline_result r;
+    static const char *const passing[] = {"wide.c", "hidden.c"};
+    for (size_t i = 0; i < 2; i++) {
+        grade(passing[i], &r);
+        if (!r.passed) {
+            char *t = pipeline_render_text(&r, PIPELINE_RENDER_VERBOSE);
+            fail_msg("%s should pass:\n%s", passing[i], t ? t : "");
+        }
+        pipeline_result_free(&r);
+    }
+    grade("undefined.c", &r);
+    const pipeline_msg *m =
+        assert_stopped(&r, PIPELINE_STAGE_LINK, "link.undefined");
+    assert_string_equal(m->symbol, "add_one_more");
+    assert_contains(m->file, "undefined.c");
+    assert_int_equal(m->line, 12);
+    pipeline_result_free(&r);
 }
 
 static int done_count;
@@ -1182,6 +1510,54 @@ static bool symbols(const char *syms, pipeline_result *r)
                                    "int send_all(const char **to,\n"
                                    "             size_t n);\n",
                                    "exercises/x/send_all.h", r);
+}
+
+/* What the quick link needs to know from readelf: the names used and not
+ * defined, and whether a definition would stay hidden in a library. */
+static void test_pipeline_symbols_needed(void **state)
+{
+    (void)state;
+    static const char out[] =
+        "Section Headers:\n"
+        "  [Nr] Name Type Address Off Size ES Flg Lk Inf Al\n"
+        "  [ 1] .text PROGBITS 0000000000000000 000040 000010 00 AX 0 0 "
+        "16\n"
+        "\n"
+        "Symbol table '.symtab' contains 6 entries:\n"
+        "   Num:    Value          Size Type    Bind   Vis      Ndx Name\n"
+        "     0: 0000000000000000     0 NOTYPE  LOCAL  DEFAULT  UND \n"
+        "     1: 0000000000000000     0 FILE    LOCAL  DEFAULT  ABS x.c\n"
+        "     2: 0000000000000000    16 FUNC    LOCAL  HIDDEN     1 helper\n"
+        "     3: 0000000000000010    16 FUNC    GLOBAL DEFAULT    1 "
+        "send_all\n"
+        "     4: 0000000000000000     0 NOTYPE  GLOBAL DEFAULT  UND "
+        "tg_spawn\n"
+        "     5: 0000000000000000     0 NOTYPE  WEAK   DEFAULT  UND "
+        "maybe\n"
+        "     6: 0000000000000000     0 NOTYPE  GLOBAL DEFAULT  UND "
+        "_GLOBAL_OFFSET_TABLE_\n";
+    size_t n;
+    bool unexported = true;
+    char **names = pipeline__symbols_needed(out, &n, &unexported);
+    assert_non_null(names);
+    assert_false(unexported); /* the header row and LOCALs do not count */
+    assert_int_equal(n, 2);   /* the weak reference may stay unresolved */
+    assert_string_equal(names[0], "tg_spawn");
+    assert_string_equal(names[1], "_GLOBAL_OFFSET_TABLE_");
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+
+    char hidden[sizeof out + 128];
+    snprintf(hidden, sizeof hidden, "%s", out);
+    char *d = strstr(hidden, "GLOBAL DEFAULT    1 send_all");
+    assert_non_null(d);
+    memcpy(d, "GLOBAL HIDDEN ", 14);
+    names = pipeline__symbols_needed(hidden, &n, &unexported);
+    assert_true(unexported);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
 }
 
 static void test_pipeline_symbols_rules(void **state)
@@ -1745,6 +2121,7 @@ int main(void)
         cmocka_unit_test(test_pipeline_sha256_vectors),
         cmocka_unit_test(test_pipeline_clean_makes_text_safe),
         cmocka_unit_test(test_pipeline_diag_parses_gcc_output),
+        cmocka_unit_test(test_pipeline_symbols_needed),
         cmocka_unit_test(test_pipeline_symbols_rules),
         cmocka_unit_test(test_pipeline_symbols_parser_fails_closed),
         cmocka_unit_test(test_pipeline_frames_are_validated),
@@ -1767,8 +2144,10 @@ int main(void)
         cmocka_unit_test(test_pipeline_fake_banner_fails),
         cmocka_unit_test(test_pipeline_infinite_loop_times_out),
         cmocka_unit_test(test_pipeline_crash_names_the_signal),
+        cmocka_unit_test(test_pipeline_parallel_runs_hold_only_their_own_pipes),
         cmocka_unit_test(test_pipeline_fork_balloon_and_flood_fail_cleanly),
         cmocka_unit_test(test_pipeline_flaky_pass_is_reported),
+        cmocka_unit_test(test_pipeline_traces_off_same_verdicts),
         cmocka_unit_test(test_pipeline_json_schema),
         cmocka_unit_test(test_pipeline_grade_mode_gives_the_same_verdicts),
         cmocka_unit_test(test_pipeline_empty_file),
@@ -1778,6 +2157,11 @@ int main(void)
         cmocka_unit_test(test_pipeline_non_utf8_path),
         cmocka_unit_test(test_pipeline_symlink_refused_in_grade_mode),
         cmocka_unit_test(test_pipeline_cache_skips_the_compiler),
+        cmocka_unit_test(test_pipeline_stale_sandbox_answer_is_tried_again),
+        cmocka_unit_test(test_pipeline_cache_trim_keeps_the_recently_used),
+        cmocka_unit_test(test_pipeline_quick_link_same_verdicts),
+        cmocka_unit_test(test_pipeline_quick_link_is_used),
+        cmocka_unit_test(test_pipeline_quick_link_falls_back),
         cmocka_unit_test(test_pipeline_batch_grades_each_job),
         cmocka_unit_test(test_pipeline_internal_errors_say_lab_error),
         cmocka_unit_test(test_pipeline_cancel_stops_everything),
