@@ -29,62 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "bench_util.h"
 
 static char root[PATH_MAX];
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-/* Runs argv with its output in out (or /dev/null); returns the exit
- * status, or -1. */
-static int run(char *const *argv, const char *out)
-{
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out ? out : "/dev/null",
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        return -1;
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = malloc(1 << 20);
-    *len = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
-    fclose(f);
-    if (buf)
-        buf[*len] = '\0';
-    return buf;
-}
 
 /* "key":N in a JSON text, crudely (the bench links no JSON parser). */
 static double json_num(const char *text, const char *key)
@@ -95,48 +42,21 @@ static double json_num(const char *text, const char *key)
     return p ? atof(p + strlen(pat)) : 0;
 }
 
-static int find_root(void)
-{
-    if (access("build/libtg.a", R_OK) == 0)
-        return realpath(".", root) ? 0 : -1;
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0)
-        return -1;
-    self[n] = '\0';
-    for (int i = 0; i < 3; i++) {
-        char *s = strrchr(self, '/');
-        if (s)
-            *s = '\0';
-    }
-    return realpath(self, root) ? 0 : -1;
-}
-
 int main(int argc, char **argv)
 {
     int iters = argc > 1 ? atoi(argv[1]) : 15;
     const char *id = argc > 2 ? argv[2] : "01-task-groups/send_all";
     if (iters < 3)
         iters = 3;
-    if (find_root() != 0) {
+    if (find_root(root) != 0) {
         fprintf(stderr, "bench_check: cannot find the lab (run from its "
                         "root)\n");
         return 1;
     }
     char lab[PATH_MAX + 16], sol[PATH_MAX + 300], probe[PATH_MAX + 300];
-    const char *other = getenv("BENCH_CHECK_LAB");
-    snprintf(lab, sizeof lab, "%s", other && *other ? other : "");
-    if (!lab[0])
-        snprintf(lab, sizeof lab, "%s/build/lab", root);
-    snprintf(sol, sizeof sol, "%s/solutions/%s.c", root, id);
-    snprintf(probe, sizeof probe, "%s/build/checks/%s.probe.o", root, id);
-    if (access(lab, X_OK) || access(sol, R_OK) || access(probe, R_OK)) {
-        fprintf(stderr,
-                "bench_check: build/lab, %s or its probe is "
-                "missing: run make\n",
-                sol);
+    if (exercise_paths("bench_check", root, "BENCH_CHECK_LAB", id, lab, sol,
+                       probe) != 0)
         return 1;
-    }
     size_t slen;
     char *solution = slurp(sol, &slen);
     char dir[] = "/tmp/bench_check.XXXXXX";

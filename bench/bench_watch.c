@@ -35,96 +35,13 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "bench_util.h"
 
 #define VERDICT_TIMEOUT_MS 20000
 /* The last line of a passing check's output in lab watch. */
 #define VERDICT_MARK " passes. Run 'lab next'"
 
 static char root[PATH_MAX];
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-    char *cmd = NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vasprintf(&cmd, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return -1;
-    int rc = system(cmd);
-    free(cmd);
-    return rc;
-}
-
-/* Runs argv with its output discarded; returns the exit status, or -1. */
-static int run(char *const *argv)
-{
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0)
-        return -1;
-    int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = malloc(1 << 20);
-    *len = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
-    fclose(f);
-    if (buf)
-        buf[*len] = '\0';
-    return buf;
-}
-
-static int find_root(void)
-{
-    if (access("build/libtg.a", R_OK) == 0)
-        return realpath(".", root) ? 0 : -1;
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0)
-        return -1;
-    self[n] = '\0';
-    for (int i = 0; i < 3; i++) {
-        char *s = strrchr(self, '/');
-        if (s)
-            *s = '\0';
-    }
-    return realpath(self, root) ? 0 : -1;
-}
 
 /* Saves text + a unique comment over path, in place, as an editor does. */
 static int save(const char *path, const char *text, size_t len, int i)
@@ -135,8 +52,8 @@ static int save(const char *path, const char *text, size_t len, int i)
     char tail[64];
     int n = snprintf(tail, sizeof tail, "\n/* bench %d.%ld */\n", i,
                      (long)getpid());
-    int ok = write(fd, text, len) == (ssize_t)len &&
-             write(fd, tail, (size_t)n) == n;
+    int ok =
+        write(fd, text, len) == (ssize_t)len && write(fd, tail, (size_t)n) == n;
     return close(fd) == 0 && ok ? 0 : -1;
 }
 
@@ -182,7 +99,7 @@ int main(int argc, char **argv)
     const char *id = argc > 2 ? argv[2] : "01-task-groups/send_all";
     if (iters < 3)
         iters = 3;
-    if (find_root() != 0) {
+    if (find_root(root) != 0) {
         fprintf(stderr, "bench_watch: cannot find the lab (run from its "
                         "root)\n");
         return 1;
@@ -194,19 +111,9 @@ int main(int argc, char **argv)
     }
     int tlen = (int)(slash - id);
     char lab[PATH_MAX + 16], sol[PATH_MAX + 300], probe[PATH_MAX + 300];
-    const char *other = getenv("BENCH_WATCH_LAB");
-    snprintf(lab, sizeof lab, "%s", other && *other ? other : "");
-    if (!lab[0])
-        snprintf(lab, sizeof lab, "%s/build/lab", root);
-    snprintf(sol, sizeof sol, "%s/solutions/%s.c", root, id);
-    snprintf(probe, sizeof probe, "%s/build/checks/%s.probe.o", root, id);
-    if (access(lab, X_OK) || access(sol, R_OK) || access(probe, R_OK)) {
-        fprintf(stderr,
-                "bench_watch: build/lab, %s or its probe is missing: run "
-                "make\n",
-                sol);
+    if (exercise_paths("bench_watch", root, "BENCH_WATCH_LAB", id, lab, sol,
+                       probe) != 0)
         return 1;
-    }
     size_t slen;
     char *solution = slurp(sol, &slen);
     char dir[] = "/tmp/bench_watch.XXXXXX";
@@ -305,12 +212,12 @@ int main(int argc, char **argv)
          * (and is watching again by the next save). */
         nanosleep(&pause, NULL);
         double t2 = now_ms();
-        int a = run(cc);
-        int b = a == 0 ? run(ld) : -1;
+        int a = run(cc, NULL);
+        int b = a == 0 ? run(ld, NULL) : -1;
         double t3 = now_ms();
         if (a || b) {
-            fprintf(stderr, "bench_watch: the floor failed (cc %d, ld %d)\n",
-                    a, b);
+            fprintf(stderr, "bench_watch: the floor failed (cc %d, ld %d)\n", a,
+                    b);
             bad = 1;
             break;
         }

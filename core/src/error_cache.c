@@ -11,30 +11,8 @@
  * is released outside tg_run, or a run ends with none alive, so it never
  * outlives the errors it served.
  */
-#include <valgrind/memcheck.h>
-
 #include "error_internal.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define TG_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TG_ASAN 1
-#endif
-#endif
-
-#ifdef TG_ASAN
-#include <sanitizer/asan_interface.h>
-#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#define LINK_OPEN(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-/* Outside valgrind these are a few instructions that do nothing. */
-#define POISON(p, n) VALGRIND_MAKE_MEM_NOACCESS((p), (n))
-#define UNPOISON(p, n) VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
-/* The link was written before the block was poisoned: still defined. */
-#define LINK_OPEN(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
-#endif
+#include "poison.h"
 
 /* Blocks kept, at most: 12 MiB, enough for a fail-fast group of ~70000
  * tasks to cancel them all without malloc. */

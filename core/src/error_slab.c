@@ -16,27 +16,8 @@
 #include <assert.h>
 #include <stdint.h>
 
-#include <valgrind/memcheck.h>
-
 #include "error_internal.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define TG_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TG_ASAN 1
-#endif
-#endif
-
-#ifdef TG_ASAN
-#include <sanitizer/asan_interface.h>
-#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-/* Outside valgrind these are a few instructions that do nothing. */
-#define POISON(p, n) VALGRIND_MAKE_MEM_NOACCESS((p), (n))
-#define UNPOISON(p, n) VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
-#endif
+#include "poison.h"
 
 enum {
     SLAB_FIRST = 1 << 10, /* a small split wastes little */

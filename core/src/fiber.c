@@ -34,18 +34,10 @@
 #include <valgrind/valgrind.h>
 
 #include "fiber.h"
+#include "poison.h"
 #include "tg_internal.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TG_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TG_ASAN 1
-#endif
-#endif
-
 #ifdef TG_ASAN
-#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #endif
 

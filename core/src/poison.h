@@ -1,0 +1,34 @@
+/*
+ * poison.h -- which memory checker watches this build, and how libtg tells
+ * it that memory it keeps for reuse is off limits.  TG_ASAN is defined
+ * under AddressSanitizer; POISON marks bytes that must not be touched
+ * (ASan's poison, or valgrind's no-access), UNPOISON hands them out again
+ * with undefined contents, and LINK_OPEN makes readable a link word that
+ * was written before its block was poisoned.  Outside valgrind the
+ * valgrind requests are a few instructions that do nothing.
+ */
+#ifndef TG_POISON_H
+#define TG_POISON_H
+
+#include <valgrind/memcheck.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TG_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TG_ASAN 1
+#endif
+#endif
+
+#ifdef TG_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#define LINK_OPEN(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) VALGRIND_MAKE_MEM_NOACCESS((p), (n))
+#define UNPOISON(p, n) VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
+#define LINK_OPEN(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
+#endif
+
+#endif /* TG_POISON_H */
