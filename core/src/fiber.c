@@ -125,6 +125,7 @@ void tg__fiber_pool_destroy(tg__fiber_pool *pool)
     }
     tg__free(pool->slabs);
     tg__free(pool->slab_bytes);
+    tg__free(pool->free);
     memset(pool, 0, sizeof *pool);
 }
 
@@ -209,6 +210,16 @@ static bool guard_install(tg__fiber_pool *pool, char *slot)
 /* Out of line: the common case takes a stack from the free list. */
 __attribute__((noinline)) static tg__fiber *pool_carve(tg__fiber_pool *pool)
 {
+    /* Room in the free array for every stack carved, so that returning
+     * one never needs memory. */
+    if (pool->stacks == pool->free_cap) {
+        size_t cap = pool->free_cap ? pool->free_cap * 2 : 64;
+        tg__fiber **free = tg__realloc(pool->free, cap * sizeof *free);
+        if (!free)
+            return NULL;
+        pool->free = free;
+        pool->free_cap = cap;
+    }
     if (pool->carve_left == 0 && !pool_grow(pool))
         return NULL;
     char *slot = pool->carve_at;
@@ -304,20 +315,24 @@ static void ctx_switch(tg__fiber_ctx *from, tg__fiber_ctx *to)
 }
 #endif
 
+/* Free stacks are taken this many ahead of their use: far enough for a
+ * TLB walk and a memory fetch to finish while the tasks before it start. */
+#define PREFETCH_AHEAD 4
+
 tg__fiber *tg__fiber_get(tg__fiber_pool *pool, void (*entry)(void *),
                          void *arg)
 {
-    tg__fiber *f = pool->free;
-    if (f) {
-        pool->free = f->next_free;
-        /* The free list runs through the stacks: each hop is a cache and
-         * TLB miss, so start fetching the next one now, with the lines
-         * below it that its first frames will use (it is taken soon when
-         * thousands of tasks start in one iteration). */
-        const char *next = (const char *)f->next_free;
-        if (next)
+    tg__fiber *f;
+    if (pool->nfree > 0) {
+        f = pool->free[--pool->nfree];
+        /* When thousands of tasks start in one iteration, each a miss on
+         * its stack's top lines: start fetching a later one's now. */
+        if (pool->nfree >= PREFETCH_AHEAD) {
+            const char *soon = (const char *)pool->free[pool->nfree -
+                                                        PREFETCH_AHEAD];
             for (int line = 0; line < 5; line++)
-                __builtin_prefetch(next - 64 * line, 1);
+                __builtin_prefetch(soon - 64 * line, 1);
+        }
         tg__fiber_check(f, 0);
     } else {
         f = pool_carve(pool);
@@ -329,7 +344,6 @@ tg__fiber *tg__fiber_get(tg__fiber_pool *pool, void (*entry)(void *),
     ASAN_UNPOISON_MEMORY_REGION(f->stack_lo,
                                 (size_t)((char *)f - f->stack_lo));
 #endif
-    f->next_free = NULL;
     f->entry = entry;
     f->arg = arg;
     f->asan_fake_stack = NULL;
@@ -342,8 +356,7 @@ void tg__fiber_put(tg__fiber *f)
 {
     tg__fiber_pool *pool = f->pool;
     tg__fiber_check(f, 0);
-    f->next_free = pool->free;
-    pool->free = f;
+    pool->free[pool->nfree++] = f; /* room made when f was carved */
     pool->live--;
 }
 

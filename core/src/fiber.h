@@ -35,7 +35,6 @@ struct tg__fiber {
     tg__fiber_ctx ctx;
     char *stack_lo;          /* lowest byte of the stack (canary first) */
     size_t stack_size;       /* bytes from stack_lo to the top */
-    tg__fiber *next_free;    /* in the pool's free list */
     void (*entry)(void *);   /* started on first switch; never returns */
     void *arg;
     void *asan_fake_stack;   /* ASan bookkeeping across switches */
@@ -50,7 +49,8 @@ struct tg__fiber {
 typedef struct tg__fiber_pool {
     size_t stack_size;       /* per stack, page multiple */
     size_t stride;           /* stack plus its guard page */
-    tg__fiber *free;         /* stacks ready for reuse */
+    tg__fiber **free;        /* stacks ready for reuse, the last first */
+    size_t nfree, free_cap;  /* free_cap >= stacks: a put never allocates */
     char *carve_at;          /* next uncarved stack in the newest slab */
     size_t carve_left;       /* stacks left to carve there */
     bool carve_first;        /* the next stack is its slab's first */
