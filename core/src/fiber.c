@@ -54,7 +54,6 @@
 
 #ifdef TG_CTX_ASM
 /* In ctx_<arch>.S. */
-void tg__ctx_switch(tg__fiber_ctx *from, tg__fiber_ctx *to);
 void tg__ctx_entry(void);
 #endif
 
@@ -284,10 +283,6 @@ static void ctx_make(tg__fiber_ctx *ctx, char *top, void (*fn)(void *),
 #endif
 }
 
-static void ctx_switch(tg__fiber_ctx *from, tg__fiber_ctx *to)
-{
-    tg__ctx_switch(from, to);
-}
 #else
 static void ucontext_trampoline(unsigned hi, unsigned lo)
 {
@@ -309,10 +304,6 @@ static void ctx_make(tg__fiber_ctx *ctx, char *top, void (*fn)(void *),
                 (unsigned)(p >> 16 >> 16), (unsigned)(p & 0xffffffffu));
 }
 
-static void ctx_switch(tg__fiber_ctx *from, tg__fiber_ctx *to)
-{
-    swapcontext(&from->uc, &to->uc);
-}
 #endif
 
 /* Free stacks are taken this many ahead of their use: far enough for a
@@ -352,13 +343,6 @@ tg__fiber *tg__fiber_get(tg__fiber_pool *pool, void (*entry)(void *),
     return f;
 }
 
-void tg__fiber_put(tg__fiber *f)
-{
-    tg__fiber_pool *pool = f->pool;
-    tg__fiber_check(f, 0);
-    pool->free[pool->nfree++] = f; /* room made when f was carved */
-    pool->live--;
-}
 
 /* An unguarded stack's overflow first runs through the spare page below
  * it, which nothing else writes: it must still read as zeros (reading it
@@ -408,34 +392,7 @@ static void fiber_main(void *arg)
     abort();
 }
 
-void tg__fiber_resume(tg__fiber_ctx *sched, tg__fiber *f)
-{
-#ifdef TG_ASAN
-    void *fake = NULL;
-    __sanitizer_start_switch_fiber(&fake, f->stack_lo, f->stack_size);
-    ctx_switch(sched, &f->ctx);
-    __sanitizer_finish_switch_fiber(fake, NULL, NULL);
-#else
-    ctx_switch(sched, &f->ctx);
-#endif
-}
 
-void tg__fiber_yield(tg__fiber *f, tg__fiber_ctx *sched, bool finished)
-{
-#ifdef TG_ASAN
-    tg__fiber_pool *pool = f->pool;
-    __sanitizer_start_switch_fiber(finished ? NULL : &f->asan_fake_stack,
-                                   pool->sched_stack_bottom,
-                                   pool->sched_stack_size);
-    ctx_switch(&f->ctx, sched);
-    __sanitizer_finish_switch_fiber(f->asan_fake_stack,
-                                    &pool->sched_stack_bottom,
-                                    &pool->sched_stack_size);
-#else
-    (void)finished;
-    ctx_switch(&f->ctx, sched);
-#endif
-}
 
 /* ---- overflow reporting ----------------------------------------------------- */
 

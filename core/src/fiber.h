@@ -11,6 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "poison.h"
+#ifdef TG_ASAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 #if !defined(TG_FORCE_UCONTEXT) &&                                           \
     (defined(__x86_64__) || defined(__aarch64__))
 #define TG_CTX_ASM 1
@@ -76,14 +81,6 @@ void tg__fiber_pool_destroy(tg__fiber_pool *pool);
  * unless the pool must map a new slab.  NULL when memory runs out. */
 tg__fiber *tg__fiber_get(tg__fiber_pool *pool, void (*entry)(void *),
                          void *arg);
-/* Returns a finished fiber's stack to the pool (checks its canary). */
-void tg__fiber_put(tg__fiber *f);
-
-/* From the scheduler: runs f until it switches out. */
-void tg__fiber_resume(tg__fiber_ctx *sched, tg__fiber *f);
-/* From inside f: back to the scheduler.  finished: f never runs again. */
-void tg__fiber_yield(tg__fiber *f, tg__fiber_ctx *sched, bool finished);
-
 /* Aborts with a clear message when f overflowed its stack.  A guarded
  * stack needs no check: its overflow has already faulted. */
 void tg__fiber_check_unguarded(const tg__fiber *f, unsigned long long task_id);
@@ -92,6 +89,60 @@ static inline void tg__fiber_check(const tg__fiber *f,
 {
     if (__builtin_expect(!f->guarded, 0))
         tg__fiber_check_unguarded(f, task_id);
+}
+
+/* The switches and the return of a stack happen for every task, several
+ * times: inline, so that the scheduler pays for no call around them. */
+
+#ifdef TG_CTX_ASM
+/* In ctx_<arch>.S. */
+void tg__ctx_switch(tg__fiber_ctx *from, tg__fiber_ctx *to);
+#else
+static inline void tg__ctx_switch(tg__fiber_ctx *from, tg__fiber_ctx *to)
+{
+    swapcontext(&from->uc, &to->uc);
+}
+#endif
+
+/* Returns a finished fiber's stack to the pool (checks its canary). */
+static inline void tg__fiber_put(tg__fiber *f)
+{
+    tg__fiber_pool *pool = f->pool;
+    tg__fiber_check(f, 0);
+    pool->free[pool->nfree++] = f; /* room made when f was carved */
+    pool->live--;
+}
+
+/* From the scheduler: runs f until it switches out. */
+static inline void tg__fiber_resume(tg__fiber_ctx *sched, tg__fiber *f)
+{
+#ifdef TG_ASAN
+    void *fake = NULL;
+    __sanitizer_start_switch_fiber(&fake, f->stack_lo, f->stack_size);
+    tg__ctx_switch(sched, &f->ctx);
+    __sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#else
+    tg__ctx_switch(sched, &f->ctx);
+#endif
+}
+
+/* From inside f: back to the scheduler.  finished: f never runs again. */
+static inline void tg__fiber_yield(tg__fiber *f, tg__fiber_ctx *sched,
+                                   bool finished)
+{
+#ifdef TG_ASAN
+    tg__fiber_pool *pool = f->pool;
+    __sanitizer_start_switch_fiber(finished ? NULL : &f->asan_fake_stack,
+                                   pool->sched_stack_bottom,
+                                   pool->sched_stack_size);
+    tg__ctx_switch(&f->ctx, sched);
+    __sanitizer_finish_switch_fiber(f->asan_fake_stack,
+                                    &pool->sched_stack_bottom,
+                                    &pool->sched_stack_size);
+#else
+    (void)finished;
+    tg__ctx_switch(&f->ctx, sched);
+#endif
 }
 
 size_t tg__fiber_default_stack_size(void);
