@@ -401,6 +401,8 @@ static tg_error *run_stages(pipeline__ctx *c)
     tg_error *e = make_box(c);
     if (!e)
         e = prepare_link(c);
+    for (int b = 0; !e && b < PIPELINE__NBINDS; b++)
+        pipeline__stage(c, b);
     if (!e)
         e = pipeline__probe_prepare(c);
     if (!e)

@@ -142,6 +142,9 @@ typedef struct pipeline__ctx {
     char objname[256];
 
     char argbuf[4][PATH_MAX + 300]; /* strings of the compile argv */
+    /* Binds copied where the jail's uid can read them (pipeline_stage.c),
+     * "" until then. */
+    char staged[PIPELINE__NBINDS][PATH_MAX];
 
     bool dynamic;       /* the quick link: lib/liblearner.so and the
                            cached probe program (pipeline_dynprobe.c) */
@@ -286,6 +289,12 @@ char **pipeline__symbols_needed(const char *readelf_out, size_t *n,
  * (c->host[PIPELINE__B_PRELINK], "" when there is none: the link then
  * uses the four parts).  Fails only when cancelled. */
 tg_error *pipeline__prelink(pipeline__ctx *c);
+
+/* Without bubblewrap, as root: puts bind b where the jail's uid can read
+ * it, when its host path is out of that uid's reach, and points
+ * c->inside[b] there (pipeline_stage.c).  Best effort; call it once the
+ * box exists and the binds' host paths are known. */
+void pipeline__stage(pipeline__ctx *c, int b);
 
 /* mkdir -p; 0 or -1. */
 int pipeline__mkdirs(const char *path);
