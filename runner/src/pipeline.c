@@ -264,48 +264,12 @@ static void place_binds(pipeline__ctx *c)
 
 /* ---- the private directory -------------------------------------------- */
 
-/* Removes dir's content and dir, never following a symlink; makes
- * directories the sandbox left unreadable readable first. */
-static void remove_tree_at(int parent, const char *name)
-{
-    int fd =
-        openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0 && errno == EACCES) {
-        fchmodat(parent, name, 0700, 0);
-        fd = openat(parent, name,
-                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    }
-    if (fd < 0) {
-        unlinkat(parent, name, 0);
-        return;
-    }
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        close(fd);
-        return;
-    }
-    for (struct dirent *e; (e = readdir(d));) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        if (unlinkat(fd, e->d_name, 0) != 0 &&
-            (errno == EISDIR || errno == EPERM))
-            remove_tree_at(fd, e->d_name);
-    }
-    closedir(d);
-    unlinkat(parent, name, AT_REMOVEDIR);
-}
-
-static void remove_tree(const char *path)
-{
-    if (path[0])
-        remove_tree_at(AT_FDCWD, path);
-}
-
 static tg_error *make_box(pipeline__ctx *c)
 {
     const char *tmp = getenv("TMPDIR");
     if (!tmp || tmp[0] != '/' || strlen(tmp) > PATH_MAX - 64)
         tmp = "/tmp";
+    pipeline__sweep_workdirs(tmp);
     snprintf(c->tmp, sizeof c->tmp, "%s/lab-check.XXXXXX", tmp);
     if (!mkdtemp(c->tmp)) {
         int e = errno;
@@ -578,7 +542,7 @@ out:
     if (e)
         rc = report(e, a->why, a->whylen);
     pipeline__probe_close(c);
-    remove_tree(c->tmp);
+    pipeline__remove_tree(c->tmp);
     pipeline__runs_free(c);
     free(c->src);
     free(c->cache_diag);

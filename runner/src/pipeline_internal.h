@@ -290,6 +290,13 @@ char **pipeline__symbols_needed(const char *readelf_out, size_t *n,
  * uses the four parts).  Fails only when cancelled. */
 tg_error *pipeline__prelink(pipeline__ctx *c);
 
+/* Removes a check's work directory, never following a symlink
+ * (pipeline_workdir.c). */
+void pipeline__remove_tree(const char *path);
+/* Removes, once per process, work directories in tmp that a killed lab
+ * left behind: ours, untouched for an hour. */
+void pipeline__sweep_workdirs(const char *tmp);
+
 /* Without bubblewrap, as root: puts bind b where the jail's uid can read
  * it, when its host path is out of that uid's reach, and points
  * c->inside[b] there (pipeline_stage.c).  Best effort; call it once the

@@ -1147,6 +1147,53 @@ static void test_cli_check_without_bubblewrap(void **s)
     assert_has(r.out, "FAIL ");
 }
 
+/* A killed lab leaves its work directory in $TMPDIR; the next check
+ * removes those that are ours and an hour old, and nothing else: not a
+ * fresh one (a check may be running), not a symlink's target. */
+static void test_cli_check_sweeps_stale_work_directories(void **s)
+{
+    (void)s;
+    char *tmp = at("tmpdir");
+    assert_int_equal(mkdir(tmp, 0755), 0);
+    char *stale = fmt("%s/lab-check.stale1", tmp);
+    assert_int_equal(mkdir(stale, 0700), 0);
+    assert_int_equal(mkdir(fmt("%s/box", stale), 0755), 0);
+    spit_str(fmt("%s/box/probe.c", stale), "left behind");
+    char *fresh = fmt("%s/lab-check.fresh1", tmp);
+    assert_int_equal(mkdir(fresh, 0700), 0);
+    char *target = at("keep-me");
+    assert_int_equal(mkdir(target, 0755), 0);
+    spit_str(fmt("%s/file", target), "not ours to remove");
+    char *link = fmt("%s/lab-check.link1", tmp);
+    assert_int_equal(symlink(target, link), 0);
+    char *other = fmt("%s/unrelated", tmp);
+    assert_int_equal(mkdir(other, 0700), 0);
+    struct timespec old[2] = {{.tv_sec = time(NULL) - 7200},
+                              {.tv_sec = time(NULL) - 7200}};
+    assert_int_equal(utimensat(AT_FDCWD, stale, old, 0), 0);
+    assert_int_equal(utimensat(AT_FDCWD, other, old, 0), 0);
+    assert_int_equal(utimensat(AT_FDCWD, link, old, AT_SYMLINK_NOFOLLOW), 0);
+
+    char *f = at(fmt("%s.c", E(1)->name));
+    spit_str(f, solution(1));
+    const char *env[] = {fmt("TMPDIR=%s", tmp), NULL};
+    run r = lab_env(env, "submit", f, (const char *)NULL);
+    assert_exit(r, LAB_EXIT_OK);
+    assert_false(exists(stale));
+    assert_true(exists(fresh));
+    assert_true(exists(link));
+    assert_true(exists(fmt("%s/file", target)));
+    assert_true(exists(other));
+    /* And the check's own directory is gone too. */
+    DIR *d = opendir(tmp);
+    assert_non_null(d);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    assert_int_equal(n, 3); /* fresh, link, unrelated */
+}
+
 static void test_cli_submit_finds_the_exercise(void **s)
 {
     (void)s;
@@ -1994,6 +2041,7 @@ int main(void)
         T(test_cli_check_thorough_passes_the_solution),
         T(test_cli_check_refuses_bad_arguments),
         T(test_cli_submit_finds_the_exercise),
+        T(test_cli_check_sweeps_stale_work_directories),
         T(test_cli_check_without_bubblewrap),
         T(test_cli_watch_checks_again_on_every_save),
         T(test_cli_watch_sees_a_save_made_during_a_check),
