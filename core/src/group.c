@@ -46,13 +46,18 @@ static void describe(const tg_group *g, char *buf, size_t len)
              g->nerrors, g->aborting ? " cancelling" : "");
 }
 
+static bool grow_errors(tg_group *g, size_t need);
+
 /* Room for every error the group could collect, reserved up front so that
  * recording a failure never needs memory. */
-static bool reserve_error_slot(tg_group *g)
+static inline bool reserve_error_slot(tg_group *g)
 {
     size_t need = g->active + 2; /* every child, plus a body error */
-    if (need <= g->errors_cap)
-        return true;
+    return need <= g->errors_cap || grow_errors(g, need);
+}
+
+static bool grow_errors(tg_group *g, size_t need)
+{
     size_t cap = g->errors_cap ? g->errors_cap * 2 : 8;
     while (cap < need)
         cap *= 2;
@@ -73,7 +78,26 @@ static void link_task(tg_group *g, tg_task *t)
     g->tasks_tail = t;
 }
 
-tg_task *tg_spawn_named(tg_group *g, const char *name, tg_fn fn, void *arg)
+/* t, spawned into a group that no longer takes tasks, is done at birth
+ * with a RuntimeError, outside the group: no callback will run.  Out of
+ * line, as rare. */
+__attribute__((noinline)) static void refuse(tg__run *run, tg_group *g,
+                                             tg_task *t, uint64_t spawner,
+                                             const char *refusal)
+{
+    char desc[96];
+    describe(g, desc, sizeof desc);
+    tg_error *e =
+        tg_error_new(&TG_RuntimeError, "TaskGroup %s %s", desc, refusal);
+    tg__trace(run, TG_EV_SPAWN_REFUSED, t, spawner, e, refusal);
+    tg__task_finish_unstarted(run, t, e);
+    tg__handle_cancel(&t->done);
+}
+
+/* tg_spawn_named's body, inline in both entry points: spawning is the
+ * hottest call a program makes. */
+static inline tg_task *spawn(tg_group *g, const char *name, tg_fn fn,
+                             void *arg)
 {
     tg__run *run = tg__current_run;
     if (!run || !g)
@@ -90,14 +114,7 @@ tg_task *tg_spawn_named(tg_group *g, const char *name, tg_fn fn, void *arg)
     link_task(g, t);
     uint64_t spawner = run->current ? run->current->id : 0;
     if (refusal) {
-        char desc[96];
-        describe(g, desc, sizeof desc);
-        tg_error *e = tg_error_new(&TG_RuntimeError, "TaskGroup %s %s", desc,
-                                   refusal);
-        tg__trace(run, TG_EV_SPAWN_REFUSED, t, spawner, e, refusal);
-        /* Done at birth, outside the group: no callback will run. */
-        tg__task_finish_unstarted(run, t, e);
-        tg__handle_cancel(&t->done);
+        refuse(run, g, t, spawner, refusal);
         return t;
     }
     if (!reserve_error_slot(g)) {
@@ -112,9 +129,14 @@ tg_task *tg_spawn_named(tg_group *g, const char *name, tg_fn fn, void *arg)
     return t;
 }
 
+tg_task *tg_spawn_named(tg_group *g, const char *name, tg_fn fn, void *arg)
+{
+    return spawn(g, name, fn, arg);
+}
+
 tg_task *tg_spawn(tg_group *g, tg_fn fn, void *arg)
 {
-    return tg_spawn_named(g, NULL, fn, arg);
+    return spawn(g, NULL, fn, arg);
 }
 
 /* Cancels every child still running (asyncio's _abort). */
@@ -141,8 +163,8 @@ void tg__group_on_task_done(tg_group *g, tg_task *t)
         g->owner_waiting = false;
         tg__task_wake(g->owner);
     }
-    if (g->mode == TG__GROUP_GATHER || tg_task_cancelled(t))
-        return;
+    if (g->mode == TG__GROUP_GATHER || tg__is_cancelled(t->result.error))
+        return; /* t is done: its result is final */
     tg_error *e = t->result.error;
     if (!e)
         return;

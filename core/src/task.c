@@ -33,15 +33,10 @@ tg_error *tg__no_task_error(const char *fn)
                         "%s() must be called from a task inside tg_run()", fn);
 }
 
-static tg_task *task_alloc(tg__run *run)
+/* A task struct never used before, from the newest chunk (or a new one).
+ * Out of line: most spawns reuse a freed struct. */
+__attribute__((noinline)) static tg_task *task_carve(tg__run *run)
 {
-    tg_task *t = run->task_free;
-    if (t) {
-        run->task_free = t->free_next;
-        if (t->free_next) /* a spawn loop takes the next one soon */
-            __builtin_prefetch(t->free_next, 1);
-        return t;
-    }
     if (run->ntask_chunks == 0 || run->task_chunk_fill == TASK_CHUNK) {
         if (run->ntask_chunks == run->task_chunks_cap) {
             size_t cap = run->task_chunks_cap ? run->task_chunks_cap * 2 : 8;
@@ -63,8 +58,17 @@ static tg_task *task_alloc(tg__run *run)
     return &chunk[run->task_chunk_fill++];
 }
 
-static void task_step(tg__handle *h);
-static void task_done_callbacks(tg__handle *h);
+static tg_task *task_alloc(tg__run *run)
+{
+    tg_task *t = run->task_free;
+    if (!t)
+        return task_carve(run);
+    run->task_free = t->free_next;
+    if (t->free_next) /* a spawn loop takes the next one soon */
+        __builtin_prefetch(t->free_next, 1);
+    return t;
+}
+
 
 /* A new field of tg_task must be set in tg__task_new. */
 _Static_assert(sizeof(void *) != 8 || sizeof(tg_task) == 192,
@@ -84,8 +88,8 @@ tg_task *tg__task_new(tg__run *run, tg_group *g, tg_fn fn, void *arg,
     }
     /* Every field, one by one: a memset of the struct compiles to a
      * rep stos (GCC 12, -O2), slow to start, on the spawn path. */
-    t->step = (tg__handle){.run = task_step};
-    t->done = (tg__handle){.run = task_done_callbacks};
+    t->step = (tg__handle){.run = tg__task_step};
+    t->done = (tg__handle){.run = tg__task_done_callbacks};
     t->state = TG__TASK_CREATED;
     t->must_cancel = false;
     t->waiting = false;
@@ -171,7 +175,7 @@ void tg__task_finish_unstarted(tg__run *run, tg_task *t, tg_error *err)
     task_finish(run, t, tg_raise(err));
 }
 
-static void task_done_callbacks(tg__handle *h)
+void tg__task_done_callbacks(tg__handle *h)
 {
     tg_task *t = TG__CONTAINER_OF(h, tg_task, done);
     tg__group_on_task_done(t->group, t);
@@ -200,7 +204,7 @@ static void deliver_cancel(tg__run *run, tg_task *t)
     tg__call_soon(run, &t->step);
 }
 
-static void task_step(tg__handle *h)
+void tg__task_step(tg__handle *h)
 {
     tg_task *t = TG__CONTAINER_OF(h, tg_task, step);
     tg__run *run = tg__current_run;
@@ -271,25 +275,6 @@ tg_error *tg__task_suspend(tg_task *t, tg__wait_cancel_fn cancel,
         tg__trace(run, TG_EV_RESUME, t, 0, NULL, what);
     }
     return e;
-}
-
-void tg__handle_prefetch(const tg__handle *h)
-{
-    const tg_task *t;
-    if (h->run == task_step)
-        t = TG__CONTAINER_OF(h, tg_task, step);
-    else if (h->run == task_done_callbacks)
-        t = TG__CONTAINER_OF(h, tg_task, done);
-    else
-        return;
-    __builtin_prefetch((const char *)t + 64);
-    if (h->run == task_step && t->fiber) {
-        const char *sp = t->fiber->ctx.sp;
-        __builtin_prefetch(t->fiber);
-        __builtin_prefetch(sp);
-        __builtin_prefetch(sp + 64);
-        __builtin_prefetch(sp + 128);
-    }
 }
 
 void tg__task_note_outcome(tg_task *t, tg_error *result)
