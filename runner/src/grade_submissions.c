@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fd_write.h"
 #include "grade.h"
 #include "pipeline_internal.h"
 
@@ -125,16 +126,8 @@ static int store(grade_submissions *s, size_t si, size_t ei,
                   0600);
     if (fd < 0)
         return -1;
-    size_t put = 0;
-    while (put < len) {
-        ssize_t w = write(fd, data + put, len - put);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        put += (size_t)w;
-    }
-    if (close(fd) != 0 || put != len)
+    bool written = write_all(fd, data, len);
+    if (close(fd) != 0 || !written)
         return -1;
     f->path = strdup(path);
     f->bytes = len;

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fd_write.h"
 #include "pipeline_internal.h"
 #include "sandbox_files.h"
 
@@ -294,16 +295,8 @@ static tg_error *make_box(pipeline__ctx *c)
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
         return pipeline__fail("cannot create %s: %s", path, strerror(errno));
-    size_t put = 0;
-    while (put < c->srclen) {
-        ssize_t w = write(fd, c->src + put, c->srclen - put);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        put += (size_t)w;
-    }
-    if (close(fd) != 0 || put != c->srclen)
+    bool written = write_all(fd, c->src, c->srclen);
+    if (close(fd) != 0 || !written)
         return pipeline__fail("cannot write %s", path);
     return NULL;
 }

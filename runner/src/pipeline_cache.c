@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fd_write.h"
 #include "pipeline_internal.h"
 #include "sandbox_files.h"
 
@@ -138,31 +139,6 @@ static char *slurp(const char *path, size_t cap, size_t *len)
     return buf;
 }
 
-/* Writes data to path atomically (temporary file, then rename). */
-static int write_atomic(const char *path, const char *data, size_t len)
-{
-    char tmp[PATH_MAX + 64];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%lu", path, (long)getpid(),
-             (unsigned long)pipeline__now_ms());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return -1;
-    size_t put = 0;
-    while (put < len) {
-        ssize_t w = write(fd, data + put, len - put);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        put += (size_t)w;
-    }
-    if (close(fd) != 0 || put != len || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
 void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv)
 {
     c->key[0] = '\0';
@@ -208,17 +184,11 @@ void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv)
     char dest[PATH_MAX + 300];
     snprintf(dest, sizeof dest, "%s/%s", c->box, c->objname);
     int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    size_t put = 0;
-    while (fd >= 0 && put < olen) {
-        ssize_t w = write(fd, o + put, olen - put);
-        if (w <= 0)
-            break;
-        put += (size_t)w;
-    }
-    if (fd >= 0)
-        close(fd);
+    bool written = fd >= 0 && write_all(fd, o, olen);
+    if (fd >= 0 && close(fd) != 0)
+        written = false;
     free(o);
-    if (fd < 0 || put != olen) {
+    if (!written) {
         unlink(dest);
         free(d);
         return;
@@ -246,9 +216,9 @@ void pipeline__cache_store(pipeline__ctx *c, const char *diag, size_t len)
     char path[PATH_MAX + 80];
     /* The object first: a reader needs both, and checks the diag first. */
     snprintf(path, sizeof path, "%s/%s.o", dir, c->key);
-    if (write_atomic(path, obj, olen) == 0) {
+    if (write_file_atomic(path, obj, olen, false) == 0) {
         snprintf(path, sizeof path, "%s/%s.diag", dir, c->key);
-        write_atomic(path, diag ? diag : "", diag ? len : 0);
+        write_file_atomic(path, diag ? diag : "", diag ? len : 0, false);
     }
     free(obj);
     pipeline__cache_trim(dir, PIPELINE__CACHE_OBJECTS);

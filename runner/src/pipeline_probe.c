@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fd_write.h"
 #include "pipeline_internal.h"
 
 #define PROBE_OUT_CAP (32u << 20)
@@ -583,20 +584,6 @@ void pipeline__probe_cancel(pipeline__ctx *c)
         tg_task_cancel(c->probe);
 }
 
-/* Writes all of line to the gate; false when it does not fit. */
-static bool gate_write(int fd, const char *line, size_t len)
-{
-    size_t put = 0;
-    while (put < len) {
-        ssize_t w = write(fd, line + put, len - put);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        put += (size_t)w;
-    }
-    return true;
-}
 
 tg_error *pipeline__probe_release(pipeline__ctx *c, bool go)
 {
@@ -649,7 +636,7 @@ tg_error *pipeline__probe_release(pipeline__ctx *c, bool go)
         pipeline__buf_puts(&b, "no\n");
     }
     if (c->gate >= 0 &&
-        (b.oom || b.len > GATE_RUN_LINE || !gate_write(c->gate, b.s, b.len))) {
+        (b.oom || b.len > GATE_RUN_LINE || !write_all(c->gate, b.s, b.len))) {
         if (!e)
             e = pipeline__fail("cannot send the probe its runs");
         c->probe_nruns = 0;

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fd_write.h"
 #include "pipeline_internal.h"
 
 /* Whether a uid with no rights of its own reaches path: every directory
@@ -61,13 +62,7 @@ static bool copy_file(const char *from, const char *to)
             ok = errno == EINTR;
             continue;
         }
-        for (ssize_t put = 0; ok && put < n;) {
-            ssize_t w = write(out, buf + put, (size_t)(n - put));
-            if (w < 0 && errno == EINTR)
-                continue;
-            ok = w > 0;
-            put += w > 0 ? w : 0;
-        }
+        ok = write_all(out, buf, (size_t)n);
     }
     close(in);
     if (out >= 0 && close(out) != 0)

@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fd_write.h"
+
 /* Bumped when the trial itself changes meaning. */
 #define FACTS_VERSION "tglab-sandbox-probe 1"
 
@@ -169,28 +171,7 @@ bool sandbox__probe_cache_matches(const char *path, const char *facts)
 
 void sandbox__probe_cache_store(const char *path, const char *facts)
 {
-    char tmp[PATH_MAX + 64];
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    int n = snprintf(tmp, sizeof tmp, "%s.%ld.%ld.tmp", path, (long)getpid(),
-                     (long)ts.tv_nsec);
-    if (n < 0 || (size_t)n >= sizeof tmp)
-        return;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                  0644);
-    if (fd < 0)
-        return;
-    size_t len = strlen(facts), put = 0;
-    while (put < len) {
-        ssize_t w = write(fd, facts + put, len - put);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        put += (size_t)w;
-    }
     /* Readers compare the whole content: a torn file is a miss, not a
-     * wrong answer, but rename keeps them from even seeing one. */
-    if (close(fd) != 0 || put != len || rename(tmp, path) != 0)
-        unlink(tmp);
+     * wrong answer, but the rename keeps them from even seeing one. */
+    (void)write_file_atomic(path, facts, strlen(facts), false);
 }
