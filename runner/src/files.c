@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "fsutil.h"
+
+#include "fsutil.h"
 
 char *files_read(const char *path, size_t max, size_t *len)
 {
@@ -67,18 +70,14 @@ int files_mkdirs_for(const char *path)
     char *copy = strdup(path);
     if (!copy)
         return -1;
-    for (char *p = copy + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(copy, 0755) != 0 && errno != EEXIST) {
-            free(copy);
-            return -1;
-        }
-        *p = '/';
+    char *slash = strrchr(copy, '/');
+    int rc = 0;
+    if (slash && slash != copy) {
+        *slash = '\0';
+        rc = make_dirs(copy, 0755);
     }
     free(copy);
-    return 0;
+    return rc;
 }
 
 static char *pristine_path(lab_ctx *ctx, const manifest_exercise *ex)

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fsutil.h"
 #include "grade.h"
 #include "pipeline_internal.h"
 #include "sandbox_run.h"
@@ -639,21 +640,6 @@ static int link_public(const char *src, const char *dest, char *why,
     return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-    char buf[PATH_MAX * 2];
-    (void)pipeline__fmt(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(buf, 0700) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 static json_t *load_config(const char *hidden, char *why, size_t whylen,
                            bool *bad)
 {
@@ -763,7 +749,7 @@ int grade_checks_prepare(const char *root, const manifest *m,
                  ex->id);
         (void)pipeline__fmt(hid_probe, sizeof hid_probe, "%s/%s.probe.c", hidden, ex->id);
         (void)pipeline__fmt(b.bdir, sizeof b.bdir, "%s/build/%s", c->tmp, ex->id);
-        if (mkdir_p(dest_dir) != 0 || mkdir_p(b.bdir) != 0) {
+        if (make_dirs(dest_dir, 0700) != 0 || make_dirs(b.bdir, 0700) != 0) {
             say(why, whylen, "cannot create %s: %s", b.bdir, strerror(errno));
             rc = -1;
             break;

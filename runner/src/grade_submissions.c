@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fd_write.h"
+#include "fsutil.h"
 #include "grade.h"
 #include "pipeline_internal.h"
 

@@ -28,7 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fd_write.h"
+#include "fsutil.h"
 #include "pipeline_internal.h"
 #include "sandbox_files.h"
 

@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fd_write.h"
+#include "fsutil.h"
 #include "pipeline_internal.h"
 #include "sandbox_files.h"
 
@@ -89,22 +89,6 @@ void pipeline__hash_compiler(pipeline__sha256 *h, const char *cc)
                        st.st_mtim.tv_nsec))
         id[0] = '\0';
     add_str(h, id);
-}
-
-int pipeline__mkdirs(const char *path)
-{
-    char tmp[PATH_MAX];
-    if (!pipeline__fmt(tmp, sizeof tmp, "%s", path))
-        return -1;
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(tmp, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
 /* Reads a whole regular file (no symlink) of at most cap bytes. */
@@ -205,7 +189,7 @@ void pipeline__cache_store(pipeline__ctx *c, const char *diag, size_t len)
         return;
     char dir[PATH_MAX + 8];
     snprintf(dir, sizeof dir, "%s/obj", c->cache);
-    if (pipeline__mkdirs(dir) != 0)
+    if (make_dirs(dir, 0755) != 0)
         return;
     char *obj;
     size_t olen;

@@ -303,9 +303,6 @@ void pipeline__sweep_workdirs(const char *tmp);
  * box exists and the binds' host paths are known. */
 void pipeline__stage(pipeline__ctx *c, int b);
 
-/* mkdir -p; 0 or -1. */
-int pipeline__mkdirs(const char *path);
-
 /* Whether binutils' gold is installed (the link uses it then). */
 bool pipeline__have_gold(void);
 

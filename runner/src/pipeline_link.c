@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "pipeline_internal.h"
 
 #define PRELINK_TIMEOUT_MS 60000
@@ -78,7 +79,7 @@ tg_error *pipeline__prelink(pipeline__ctx *c)
     }
     /* Build it under a name of our own, then rename: parallel checks may
      * race to make the same one. */
-    if (pipeline__mkdirs(dir) != 0 ||
+    if (make_dirs(dir, 0755) != 0 ||
         !pipeline__fmt(tmp, sizeof tmp, "%s/.%s.%ld.%llu.o", dir, key,
                        (long)getpid(), (unsigned long long)c->slot))
         return NULL;

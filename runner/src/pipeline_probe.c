@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fd_write.h"
+#include "fsutil.h"
 #include "pipeline_internal.h"
 
 #define PROBE_OUT_CAP (32u << 20)

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fd_write.h"
+#include "fsutil.h"
 #include "pipeline_internal.h"
 
 /* Whether a uid with no rights of its own reaches path: every directory

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fd_write.h"
+#include "fsutil.h"
 
 /* Bumped when the trial itself changes meaning. */
 #define FACTS_VERSION "tglab-sandbox-probe 1"

@@ -12,7 +12,7 @@
 
 #include <jansson.h>
 
-#include "fd_write.h"
+#include "fsutil.h"
 #include "state.h"
 
 #define STATE_FORMAT "tglab-state"

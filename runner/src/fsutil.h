@@ -1,13 +1,14 @@
 /*
- * fd_write.h -- writing a whole buffer to a file descriptor, through short
- * writes and signals, and replacing a file atomically: what every file
- * the lab writes goes through.
+ * fsutil.h -- what every file the lab writes goes through: writing a
+ * whole buffer through short writes and signals, replacing a file
+ * atomically, and making a directory with its parents.
  */
-#ifndef LAB_FD_WRITE_H
-#define LAB_FD_WRITE_H
+#ifndef LAB_FSUTIL_H
+#define LAB_FSUTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Writes all len bytes of data to fd, retrying after EINTR and short
  * writes; false (errno set, or 0 when a write made no progress) when it
@@ -21,5 +22,9 @@ bool write_all(int fd, const void *data, size_t len);
  * -1 with errno set and nothing left behind. */
 int write_file_atomic(const char *path, const void *data, size_t len,
                       bool durable);
+
+/* Makes path and every missing parent (mkdir -p), new ones with mode.
+ * Returns 0, or -1 with errno set. */
+int make_dirs(const char *path, mode_t mode);
 
 #endif

@@ -1,11 +1,12 @@
 /* fd_write.c -- see fd_write.h. */
-#include "fd_write.h"
+#include "fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,4 +80,23 @@ int write_file_atomic(const char *path, const void *data, size_t len,
     if (durable)
         sync_parent(path);
     return 0;
+}
+
+int make_dirs(const char *path, mode_t mode)
+{
+    char buf[PATH_MAX];
+    int n = snprintf(buf, sizeof buf, "%s", path);
+    if (n < 0 || (size_t)n >= sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, mode) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(buf, mode) == 0 || errno == EEXIST ? 0 : -1;
 }
