@@ -91,38 +91,6 @@ void pipeline__hash_compiler(pipeline__sha256 *h, const char *cc)
     add_str(h, id);
 }
 
-/* Reads a whole regular file (no symlink) of at most cap bytes. */
-static char *slurp(const char *path, size_t cap, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0)
-        return NULL;
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-        (uint64_t)st.st_size > cap) {
-        close(fd);
-        return NULL;
-    }
-    char *buf = malloc((size_t)st.st_size + 1);
-    size_t got = 0;
-    while (buf && got < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    close(fd);
-    if (!buf || got != (size_t)st.st_size) {
-        free(buf);
-        return NULL;
-    }
-    buf[got] = '\0';
-    *len = got;
-    return buf;
-}
-
 void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv)
 {
     c->key[0] = '\0';
@@ -151,12 +119,17 @@ void pipeline__cache_lookup(pipeline__ctx *c, const char *const *cc_argv)
     char obj[PATH_MAX + 80], diag[PATH_MAX + 80];
     snprintf(obj, sizeof obj, "%s/obj/%s.o", c->cache, c->key);
     snprintf(diag, sizeof diag, "%s/obj/%s.diag", c->cache, c->key);
+    /* Read as the sandbox's files are: no symlink, no FIFO, capped. */
+    char dir[PATH_MAX + 8], why[256];
+    snprintf(dir, sizeof dir, "%s/obj", c->cache);
     size_t olen, dlen;
-    char *d = slurp(diag, MAX_DIAG, &dlen);
-    if (!d)
+    char *d, *o;
+    if (sandbox_read_file(dir, strrchr(diag, '/') + 1, MAX_DIAG, &d, &dlen,
+                          why, sizeof why) != 0)
         return;
-    char *o = slurp(obj, MAX_OBJECT, &olen);
-    if (!o || olen < 4 ||
+    if (sandbox_read_file(dir, strrchr(obj, '/') + 1, MAX_OBJECT, &o, &olen,
+                          why, sizeof why) != 0 ||
+        olen < 4 ||
         memcmp(o,
                "\x7f"
                "ELF",
