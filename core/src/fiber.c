@@ -32,13 +32,8 @@
 
 #include <valgrind/valgrind.h>
 
-#include "fiber.h"
-#include "poison.h"
+#include "fiber.h" /* poison.h and the sanitizer's fiber API with it */
 #include "tg_internal.h"
-
-#ifdef TG_ASAN
-#include <sanitizer/common_interface_defs.h>
-#endif
 
 #define CANARY_WORDS 8
 #define CANARY_BYTES (CANARY_WORDS * sizeof(uint64_t))
