@@ -46,10 +46,6 @@
 #define MADV_GUARD_INSTALL 102 /* Linux 6.13; older headers lack it */
 #endif
 
-#ifdef TG_CTX_ASM
-/* In ctx_<arch>.S. */
-void tg__ctx_entry(void);
-#endif
 
 size_t tg__fiber_default_stack_size(void)
 {
@@ -246,54 +242,32 @@ __attribute__((noinline)) static tg__fiber *pool_carve(tg__fiber_pool *pool)
     return f;
 }
 
-static void fiber_main(void *arg);
+/* A new fiber's first C code: tg__ctx_entry calls it, or ucontext's
+ * trampoline.  Not static: the assembly calls it by name. */
+__attribute__((visibility("hidden"))) void tg__fiber_main(tg__fiber *f);
 
 #ifdef TG_CTX_ASM
-/* Builds the frame tg__ctx_switch pops so that its `ret` enters
- * tg__ctx_entry, which calls fn(arg) on a 16-byte aligned stack. */
-static void ctx_make(tg__fiber_ctx *ctx, char *top, void (*fn)(void *),
-                     void *arg)
+static void ctx_make(tg__fiber *f)
 {
-    uintptr_t t = (uintptr_t)top & ~(uintptr_t)15;
-#if defined(__x86_64__)
-    uint64_t *sp = (uint64_t *)t;
-    *--sp = (uint64_t)(uintptr_t)tg__ctx_entry; /* ret; leaves sp aligned */
-    *--sp = 0;                                  /* rbp */
-    *--sp = 0;                                  /* rbx */
-    *--sp = (uint64_t)(uintptr_t)arg;           /* r12 */
-    *--sp = (uint64_t)(uintptr_t)fn;            /* r13 */
-    *--sp = 0;                                  /* r14 */
-    *--sp = 0;                                  /* r15 */
-    *--sp = 0x1F80;                             /* mxcsr: default */
-    *--sp = 0x037F;                             /* x87 control word */
-    ctx->sp = sp;
-#elif defined(__aarch64__)
-    uint64_t *sp = (uint64_t *)(t - 160);
-    memset(sp, 0, 160);
-    sp[0] = (uint64_t)(uintptr_t)arg;           /* x19 */
-    sp[1] = (uint64_t)(uintptr_t)fn;            /* x20 */
-    sp[11] = (uint64_t)(uintptr_t)tg__ctx_entry; /* x30 */
-    ctx->sp = sp;
-#endif
+    tg__ctx_init(&f->ctx, (char *)f);
 }
 
 #else
 static void ucontext_trampoline(unsigned hi, unsigned lo)
 {
     uintptr_t p = ((uintptr_t)hi << 16 << 16) | (uintptr_t)lo;
-    fiber_main((void *)p);
+    tg__fiber_main((tg__fiber *)p);
 }
 
-static void ctx_make(tg__fiber_ctx *ctx, char *top, void (*fn)(void *),
-                     void *arg)
+static void ctx_make(tg__fiber *f)
 {
-    tg__fiber *f = arg;
-    (void)fn;
+    tg__fiber_ctx *ctx = &f->ctx;
+    char *top = (char *)f;
     getcontext(&ctx->uc);
     ctx->uc.uc_stack.ss_sp = f->stack_lo + CANARY_BYTES;
     ctx->uc.uc_stack.ss_size = (size_t)(top - (f->stack_lo + CANARY_BYTES));
     ctx->uc.uc_link = NULL;
-    uintptr_t p = (uintptr_t)arg;
+    uintptr_t p = (uintptr_t)f;
     makecontext(&ctx->uc, (void (*)(void))ucontext_trampoline, 2,
                 (unsigned)(p >> 16 >> 16), (unsigned)(p & 0xffffffffu));
 }
@@ -332,7 +306,7 @@ tg__fiber *tg__fiber_get(tg__fiber_pool *pool, void (*entry)(void *),
     f->entry = entry;
     f->arg = arg;
     f->asan_fake_stack = NULL;
-    ctx_make(&f->ctx, (char *)f, (void (*)(void *))fiber_main, f);
+    ctx_make(f);
     pool->live++;
     return f;
 }
@@ -373,10 +347,8 @@ void tg__fiber_check_unguarded(const tg__fiber *f, unsigned long long task_id)
     abort();
 }
 
-/* First code on a new fiber's stack. */
-static void fiber_main(void *arg)
+void tg__fiber_main(tg__fiber *f)
 {
-    tg__fiber *f = arg;
 #ifdef TG_ASAN
     __sanitizer_finish_switch_fiber(NULL, &f->pool->sched_stack_bottom,
                                     &f->pool->sched_stack_size);

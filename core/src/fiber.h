@@ -1,8 +1,8 @@
 /*
  * fiber.h -- stackful coroutines for the scheduler: a context switch (our
- * own assembly on x86-64 and aarch64, ucontext elsewhere), and a pool of
- * stacks carved from large mappings, each with its control block (the
- * tg__fiber) at its top and a canary at its bottom.
+ * own inline assembly on x86-64 and aarch64, ucontext elsewhere: ctx.h),
+ * and a pool of stacks carved from large mappings, each with its control
+ * block (the tg__fiber) at its top and a canary at its bottom.
  */
 #ifndef TG_FIBER_H
 #define TG_FIBER_H
@@ -16,28 +16,13 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
-#if !defined(TG_FORCE_UCONTEXT) &&                                           \
-    (defined(__x86_64__) || defined(__aarch64__))
-#define TG_CTX_ASM 1
-#else
-#define TG_CTX_UCONTEXT 1
-#include <ucontext.h>
-#endif
-
-/* A saved execution context.  For the assembly switch it is only the stack
- * pointer: the callee-saved registers are pushed on the stack itself. */
-typedef struct tg__fiber_ctx {
-    void *sp;
-#ifdef TG_CTX_UCONTEXT
-    ucontext_t uc;
-#endif
-} tg__fiber_ctx;
+#include "ctx.h"
 
 typedef struct tg__fiber tg__fiber;
 
 /* The control block, at the top of its own stack. */
 struct tg__fiber {
-    tg__fiber_ctx ctx;
+    tg__fiber_ctx ctx;       /* first: a switch to it lands with f */
     char *stack_lo;          /* lowest byte of the stack (canary first) */
     size_t stack_size;       /* bytes from stack_lo to the top */
     void (*entry)(void *);   /* started on first switch; never returns */
@@ -93,17 +78,6 @@ static inline void tg__fiber_check(const tg__fiber *f,
 
 /* The switches and the return of a stack happen for every task, several
  * times: inline, so that the scheduler pays for no call around them. */
-
-#ifdef TG_CTX_ASM
-/* In ctx_<arch>.S. */
-void tg__ctx_switch(tg__fiber_ctx *from, tg__fiber_ctx *to);
-#else
-static inline void tg__ctx_switch(tg__fiber_ctx *from, tg__fiber_ctx *to)
-{
-    swapcontext(&from->uc, &to->uc);
-}
-#endif
-
 /* Returns a finished fiber's stack to the pool (checks its canary). */
 static inline void tg__fiber_put(tg__fiber *f)
 {

@@ -8,7 +8,10 @@
  * integer and floating-point values in locals across every switch, calls
  * a vararg function with doubles (which needs an aligned stack), and the
  * result is compared with the same computation done without switching.
+ * Fiber 1 rounds upward: its rounding mode must survive every switch and
+ * never leak into the scheduler or the other fibers.
  */
+#include <fenv.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +23,13 @@ static tg__fiber_ctx sched;
 static tg__fiber *fibers[3];
 static int finished;
 static double results[3];
+static int rounding_errors;
+
+/* The rounding mode fiber id must see. */
+static int rounding_of(int id)
+{
+    return id == 1 ? FE_UPWARD : FE_TONEAREST;
+}
 
 static double vsum(int n, ...)
 {
@@ -39,8 +49,10 @@ static double compute(int id, int steps, int yield)
     for (int i = 0; i < steps; i++) {
         acc = acc * 1.0000001 + vsum(3, (double)i, 0.25, acc * 1e-9);
         iacc = iacc * 6364136223846793005u + 1442695040888963407u;
-        if (yield)
+        if (yield) {
             tg__fiber_yield(fibers[id], &sched, false);
+            rounding_errors += fegetround() != rounding_of(id);
+        }
     }
     return acc + (double)(iacc % 1000);
 }
@@ -50,6 +62,7 @@ static void body(void *arg)
     int id = (int)(intptr_t)arg;
     char buf[64];
     snprintf(buf, sizeof buf, "%.3f", 1.0 / 3); /* aligned-stack varargs */
+    fesetround(rounding_of(id));
     results[id] = compute(id, 1000, 1) + (strcmp(buf, "0.333") ? 1e9 : 0);
     finished++;
     tg__fiber_yield(fibers[id], &sched, true);
@@ -67,12 +80,15 @@ int main(void)
             if (fibers[i]) {
                 tg__fiber_resume(&sched, fibers[i]);
                 tg__fiber_check(fibers[i], (unsigned long long)i);
+                rounding_errors += fegetround() != FE_TONEAREST;
             }
         rounds++;
     }
     int bad = 0;
     for (int i = 0; i < 3; i++) {
+        fesetround(rounding_of(i));
         double want = compute(i, 1000, 0);
+        fesetround(FE_TONEAREST);
         if (results[i] != want) {
             printf("fiber %d: got %.17g, want %.17g\n", i, results[i], want);
             bad++;
@@ -82,7 +98,9 @@ int main(void)
     tg__fiber_pool_destroy(&pool);
     if (finished != 3)
         printf("only %d of 3 fibers finished\n", finished);
-    printf("%s\n", bad || finished != 3 ? "ctx_selftest: FAILED"
-                                        : "ctx_selftest: ok");
-    return bad || finished != 3;
+    if (rounding_errors)
+        printf("%d switches lost a rounding mode\n", rounding_errors);
+    bad += finished != 3 || rounding_errors;
+    printf("%s\n", bad ? "ctx_selftest: FAILED" : "ctx_selftest: ok");
+    return bad != 0;
 }
