@@ -91,7 +91,7 @@ __attribute__((noinline)) static void refuse(tg__run *run, tg_group *g,
         tg_error_new(&TG_RuntimeError, "TaskGroup %s %s", desc, refusal);
     tg__trace(run, TG_EV_SPAWN_REFUSED, t, spawner, e, refusal);
     tg__task_finish_unstarted(run, t, e);
-    tg__handle_cancel(&t->done);
+    tg__handle_cancel(run, &t->step); /* its done callbacks */
 }
 
 /* tg_spawn_named's body, inline in both entry points: spawning is the
@@ -119,7 +119,7 @@ static inline tg_task *spawn(tg_group *g, const char *name, tg_fn fn,
     }
     if (!reserve_error_slot(g)) {
         tg__task_finish_unstarted(run, t, tg__error_oom());
-        tg__handle_cancel(&t->done);
+        tg__handle_cancel(run, &t->step); /* its done callbacks */
         return t;
     }
     t->registered = true;

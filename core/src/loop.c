@@ -60,25 +60,45 @@ void tg_get_stats(tg_stats *out)
     }
 }
 
+/* How far ahead of the handle it runs the loop starts fetching: the task
+ * struct of the handle FETCH_TASK_AHEAD places on, and the stack of the
+ * one FETCH_STACK_AHEAD places on (whose task struct is in cache by
+ * then).  Thousands of tasks do not fit in cache; memory latency is
+ * hidden only if the fetches start several handles early. */
+#ifndef FETCH_TASK_AHEAD
+#define FETCH_TASK_AHEAD 8
+#endif
+#ifndef FETCH_STACK_AHEAD
+#define FETCH_STACK_AHEAD 4
+#endif
+
 /* Runs the handles queued before this call; later ones wait their turn. */
 static void run_batch(tg__run *run)
 {
-    tg__call_soon(run, &run->batch_end);
-    for (;;) {
-        tg__handle *h = TG__CONTAINER_OF(run->ready.next, tg__handle, node);
-        tg__list_remove(&h->node);
-        if (h == &run->batch_end)
-            break;
-        /* Thousands of tasks do not fit in cache: while this one runs,
-         * fetch the next one's stack (its task struct was fetched one
-         * step ago) and the task struct of the one after. */
-        tg__node *next = run->ready.next;
-        if (next != &run->ready) {
-            tg__handle_prefetch(TG__CONTAINER_OF(next, tg__handle, node));
-            __builtin_prefetch(next->next);
+    tg__ready *q = &run->ready;
+    q->batch_end = q->tail;
+    while (q->head != q->batch_end) {
+        uint64_t pos = q->head++;
+        tg__handle *h = q->ring[pos & q->mask];
+        if (pos + FETCH_TASK_AHEAD < q->tail) {
+            const char *far = (const char *)q->ring[(pos + FETCH_TASK_AHEAD) &
+                                                    q->mask];
+            __builtin_prefetch(far); /* NULL or not: a prefetch never faults */
+            __builtin_prefetch(far + 64);
         }
+        if (pos + FETCH_STACK_AHEAD < q->tail) {
+            const tg__handle *near =
+                q->ring[(pos + FETCH_STACK_AHEAD) & q->mask];
+            if (near)
+                tg__handle_prefetch_stack(near);
+        }
+        if (!h)
+            continue; /* unqueued before its turn */
+        h->queued = 0;
+        q->live--;
         h->run(h);
     }
+    q->batch_end = q->head;
 }
 
 static void move_due_timers(tg__run *run)
@@ -126,7 +146,7 @@ static bool break_deadlock(tg__run *run, unsigned *breaks)
         return false;
     run->deadlocked = true;
     cancel_live_tasks(run);
-    return !tg__list_empty(&run->ready);
+    return !tg__ready_empty(run);
 }
 
 /* Drives the loop until every task has finished.  Returns false when the
@@ -142,7 +162,7 @@ static bool drive(tg__run *run)
             shutting_down = true;
             cancel_live_tasks(run);
         }
-        bool ready = !tg__list_empty(&run->ready);
+        bool ready = !tg__ready_empty(run);
         tg__timer *next = tg__timer_peek(run);
         if (run->io_pending) {
             if (ready || (next && run->opts.virtual_time))
@@ -157,11 +177,11 @@ static bool drive(tg__run *run)
         }
         /* Virtual time: nothing to do now, so the next deadline is now. */
         next = tg__timer_peek(run);
-        if (run->opts.virtual_time && next && tg__list_empty(&run->ready) &&
+        if (run->opts.virtual_time && next && tg__ready_empty(run) &&
             next->deadline > run->now_ms)
             run->now_ms = next->deadline;
         move_due_timers(run);
-        if (!tg__list_empty(&run->ready))
+        if (!tg__ready_empty(run))
             run_batch(run);
     }
     return true;
@@ -225,6 +245,7 @@ static void run_teardown(tg__run *run)
     tg__groups_free_all(run);
     tg__task_free_all(run);
     tg__timers_free(run);
+    tg__ready_free(&run->ready);
     tg__fiber_pool_destroy(&run->pool);
     uv_close((uv_handle_t *)&run->wake_timer, on_close);
     uv_run(&run->loop, UV_RUN_DEFAULT);
@@ -248,9 +269,8 @@ tg_result tg_run(tg_fn main_fn, void *arg, const tg_options *opts)
     }
     uv_timer_init(&run->loop, &run->wake_timer);
     uv_unref((uv_handle_t *)&run->wake_timer);
-    tg__list_init(&run->ready);
+    tg__ready_init(&run->ready);
     tg__list_init(&run->groups);
-    run->batch_end.run = NULL;
     run->start_ns = uv_hrtime();
     run->next_task_id = 1;
     rng_seed(run->rng, run->opts.seed);

@@ -30,22 +30,48 @@ typedef struct tg__handle tg__handle;
 typedef void (*tg__handle_fn)(tg__handle *h);
 
 struct tg__handle {
-    tg__node node;     /* link in the ready queue */
-    tg__handle_fn run; /* NULL marks the end of a batch */
+    tg__handle_fn run; /* what running it does */
+    uint64_t queued;   /* 1 + its position in the ready ring, 0 if not queued */
 };
+
+/* The ready queue: a ring of handle pointers, FIFO.  A ring, not a linked
+ * list, so that queueing and running a handle write nothing but the
+ * handle's own word, and so that the loop can look several handles ahead
+ * to fetch their tasks and stacks from memory before it runs them.  A
+ * handle unqueued before its turn leaves a NULL behind.  Every handle that
+ * may be queued holds a reservation (a task from its spawn to its free, a
+ * timer while armed or due), and the ring always has room for all of
+ * them, so queueing never allocates and never fails. */
+typedef struct tg__ready {
+    tg__handle **ring;
+    size_t cap;         /* a power of two, or 0 before the first handle */
+    size_t mask;        /* cap - 1 */
+    uint64_t head;      /* position of the next handle to run */
+    uint64_t tail;      /* position the next queued handle takes */
+    uint64_t batch_end; /* the running batch stops here */
+    size_t live;        /* queued handles, not counting NULLs */
+    size_t reserved;    /* handles that may be queued at once */
+} tg__ready;
 
 /* ---- timers --------------------------------------------------------------
  * A min-heap ordered by (deadline, seq): equal deadlines fire in the order
  * they were armed, so virtual time is exact and reproducible. */
 
 typedef struct tg__timer {
-    tg__handle handle;  /* queued when due; handle.run is the callback */
+    tg__handle handle;  /* queued when due; runs fire */
+    tg__handle_fn fire; /* the timer's callback, given &handle */
     uint64_t deadline;  /* ms on the run's clock */
     uint64_t seq;       /* arm order, breaks ties */
     size_t heap_index;  /* position in the heap, SIZE_MAX when not armed */
+    bool holds_slot;    /* has a reservation in the ready queue */
 } tg__timer;
 
 /* ---- tasks ---------------------------------------------------------------- */
+
+/* Cache lines from a fiber's control block down that a task parked at a
+ * suspension point has written: the block and the frames from task_entry
+ * to the switch. */
+#define TG__PARKED_STACK_LINES 6
 
 typedef enum tg__task_state {
     TG__TASK_CREATED,   /* spawned, its first step not yet run */
@@ -57,31 +83,33 @@ typedef enum tg__task_state {
 /* What a suspended task waits on, so that cancel() can detach it. */
 typedef void (*tg__wait_cancel_fn)(tg_task *t);
 
-/* Laid out by use: line 0 is what every step touches, line 1 what
- * suspending and finishing touch, the rest is cold.  Cache-line aligned,
- * so that the scheduler can prefetch a task as two lines. */
+/* Laid out by use: line 0 is what every step and the done callback
+ * touch, line 1 what starting and suspending touch, the rest is cold.
+ * Cache-line aligned, so that the scheduler can prefetch a task as two
+ * lines. */
 struct tg_task {
     /* line 0 */
-    tg__handle step;        /* "run my next step" in the ready queue */
-    tg__handle done;        /* "run my done callbacks" in the ready queue */
+    tg__handle step;        /* in the ready queue: "run my next step",
+                               then, once done, "run my done callbacks" */
     tg__task_state state;
     bool must_cancel;       /* deliver CancelledError at the next step */
     bool waiting;           /* parked on a future not yet completed */
     bool registered;        /* counted in group->active */
     tg__fiber *fiber;       /* while started and not done */
-    /* line 1 */
     tg_group *group;        /* the group it belongs to (NULL for main) */
     tg_result result;       /* once done; owns result.error */
     tg_error *resume_error; /* what the suspension point returns */
+    /* line 1 */
     tg_error *last_cancel;  /* CancelledError the latest one returned */
     uint64_t suspensions;   /* completed suspension points */
     tg__wait_cancel_fn wait_cancel; /* detaches from what it waits on */
     void *wait_data;        /* for wait_cancel */
-    /* cold */
     uint64_t id;            /* 1 is main; order of spawning */
     tg_fn fn;
     void *arg;
     char *name;             /* NULL: "task-<id>" is shown */
+    /* cold */
+    /* cold */
     tg_task *group_next;    /* next task in group->tasks (spawn order) */
     int cancels_requested;  /* cancel() calls not yet uncancel()ed */
     uint64_t last_cancel_at;/* value of suspensions when it did */
@@ -116,8 +144,7 @@ struct tg_group {
 typedef struct tg__run {
     uv_loop_t loop;
     tg_options opts;
-    tg__node ready;          /* circular list head of handles */
-    tg__handle batch_end;    /* marker: end of the current iteration */
+    tg__ready ready;         /* handles to run, FIFO */
     tg__timer **heap;        /* timer min-heap */
     size_t heap_len, heap_cap;
     uint64_t timer_seq;
@@ -190,20 +217,58 @@ static inline bool tg__is_cancelled(const tg_error *e)
                  tg__type_is(e->type, &TG_CancelledError));
 }
 
-/* ---- loop.c -------------------------------------------------------------- */
-/* Queues h to run in the next batch (FIFO). */
+/* ---- ready.c: the ready queue -------------------------------------------- */
+void tg__ready_init(tg__ready *q);
+void tg__ready_free(tg__ready *q);
+bool tg__ready_grow(tg__ready *q);
+void tg__ready_compact(tg__ready *q);
+
+/* Promises room for one more handle in the queue; false when memory runs
+ * out.  Every handle that may be queued needs one. */
+static inline bool tg__ready_reserve(tg__run *run)
+{
+    tg__ready *q = &run->ready;
+    if (q->reserved == q->cap && !tg__ready_grow(q))
+        return false;
+    q->reserved++;
+    return true;
+}
+
+/* Gives a reservation back: the handle will not be queued again. */
+static inline void tg__ready_release(tg__run *run)
+{
+    run->ready.reserved--;
+}
+
+static inline bool tg__ready_empty(const tg__run *run)
+{
+    return run->ready.live == 0;
+}
+
+/* Queues h (not queued now, and holding a reservation) to run in the next
+ * batch, FIFO. */
 static inline void tg__call_soon(tg__run *run, tg__handle *h)
 {
-    tg__list_append(&run->ready, &h->node);
+    tg__ready *q = &run->ready;
+    if (__builtin_expect(q->tail - q->head == q->cap, 0))
+        tg__ready_compact(q); /* full of NULLs: squeeze them out */
+    q->ring[q->tail & q->mask] = h;
+    h->queued = ++q->tail;
+    q->live++;
 }
 
 /* Unqueues h if it is queued. */
-static inline void tg__handle_cancel(tg__handle *h)
+static inline void tg__handle_cancel(tg__run *run, tg__handle *h)
 {
-    if (tg__node_linked(&h->node))
-        tg__list_remove(&h->node);
+    if (h->queued) {
+        tg__ready *q = &run->ready;
+        q->ring[(h->queued - 1) & q->mask] = NULL;
+        h->queued = 0;
+        q->live--;
+    }
 }
 
+/* ---- loop.c -------------------------------------------------------------- */
 uint64_t tg__clock(tg__run *run);
 void tg__trace_emit(tg__run *run, tg_event_kind kind, const tg_task *t,
                     uint64_t peer, const tg_error *e, const char *detail);
@@ -217,6 +282,8 @@ void tg__trace_emit(tg__run *run, tg_event_kind kind, const tg_task *t,
 /* ---- timer.c -------------------------------------------------------------- */
 void tg__timer_init(tg__timer *tm, tg__handle_fn fire);
 bool tg__timer_arm(tg__run *run, tg__timer *tm, uint64_t deadline);
+/* Queues tm's callback now, as if it were due.  False: out of memory. */
+bool tg__timer_fire_soon(tg__run *run, tg__timer *tm);
 void tg__timer_disarm(tg__run *run, tg__timer *tm);
 tg__timer *tg__timer_peek(tg__run *run);
 void tg__timer_pop(tg__run *run);
@@ -242,26 +309,20 @@ void tg__task_wake(tg_task *t);
 void tg__task_step(tg__handle *h);
 void tg__task_done_callbacks(tg__handle *h);
 
-/* Starts fetching what running h will touch: its task's second line and,
- * for a step, the top of its stack.  Inline: the loop does it for every
- * handle it runs, thousands per iteration. */
-static inline void tg__handle_prefetch(const tg__handle *h)
+/* Starts fetching the stack of the task h would step, some handles before
+ * its turn (its task struct was fetched earlier still): the top of the
+ * stack, where its control block is, and the frames below it where the
+ * task is parked.  Inline: the loop does it for every handle it runs. */
+static inline void tg__handle_prefetch_stack(const tg__handle *h)
 {
-    const tg_task *t;
-    if (h->run == tg__task_step)
-        t = TG__CONTAINER_OF(h, tg_task, step);
-    else if (h->run == tg__task_done_callbacks)
-        t = TG__CONTAINER_OF(h, tg_task, done);
-    else
+    if (h->run != tg__task_step)
         return;
-    __builtin_prefetch((const char *)t + 64);
-    if (h->run == tg__task_step && t->fiber) {
-        const char *sp = t->fiber->ctx.sp;
-        __builtin_prefetch(t->fiber);
-        __builtin_prefetch(sp);
-        __builtin_prefetch(sp + 64);
-        __builtin_prefetch(sp + 128);
-    }
+    const tg_task *t = TG__CONTAINER_OF(h, tg_task, step);
+    const char *f = (const char *)t->fiber;
+    if (!f)
+        return; /* not started: tg__fiber_get fetches its stack */
+    for (int line = 0; line < TG__PARKED_STACK_LINES; line++)
+        __builtin_prefetch(f - 64 * line);
 }
 /* Finishes a task that never ran, with err (owned) as its result. */
 void tg__task_finish_unstarted(tg__run *run, tg_task *t, tg_error *err);

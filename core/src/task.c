@@ -77,19 +77,21 @@ _Static_assert(sizeof(void *) != 8 || sizeof(tg_task) == 192,
 tg_task *tg__task_new(tg__run *run, tg_group *g, tg_fn fn, void *arg,
                       const char *name)
 {
-    tg_task *t = task_alloc(run);
-    if (!t)
+    if (!tg__ready_reserve(run))
         return NULL;
+    tg_task *t = task_alloc(run);
     char *copy = NULL;
-    if (name && !(copy = tg__strdup(name))) {
-        t->free_next = run->task_free;
-        run->task_free = t;
+    if (!t || (name && !(copy = tg__strdup(name)))) {
+        if (t) {
+            t->free_next = run->task_free;
+            run->task_free = t;
+        }
+        tg__ready_release(run);
         return NULL;
     }
     /* Every field, one by one: a memset of the struct compiles to a
      * rep stos (GCC 12, -O2), slow to start, on the spawn path. */
     t->step = (tg__handle){.run = tg__task_step};
-    t->done = (tg__handle){.run = tg__task_done_callbacks};
     t->state = TG__TASK_CREATED;
     t->must_cancel = false;
     t->waiting = false;
@@ -127,8 +129,8 @@ void tg__task_free(tg__run *run, tg_task *t)
         tg_error_unref(t->last_cancel);
     if (t->name)
         tg__free(t->name);
-    tg__handle_cancel(&t->step);
-    tg__handle_cancel(&t->done);
+    tg__handle_cancel(run, &t->step);
+    tg__ready_release(run);
     if (t->fiber)
         tg__fiber_put(t->fiber);
     if (t->state != TG__TASK_DONE)
@@ -166,8 +168,11 @@ static void task_finish(tg__run *run, tg_task *t, tg_result r)
     }
     run->tasks_not_done--;
     tg__trace(run, r.error ? TG_EV_RAISE : TG_EV_RETURN, t, 0, r.error, NULL);
-    if (t->group)
-        tg__call_soon(run, &t->done);
+    if (t->group) {
+        /* Its steps are over: the handle now runs the done callbacks. */
+        t->step.run = tg__task_done_callbacks;
+        tg__call_soon(run, &t->step);
+    }
 }
 
 void tg__task_finish_unstarted(tg__run *run, tg_task *t, tg_error *err)
@@ -177,7 +182,7 @@ void tg__task_finish_unstarted(tg__run *run, tg_task *t, tg_error *err)
 
 void tg__task_done_callbacks(tg__handle *h)
 {
-    tg_task *t = TG__CONTAINER_OF(h, tg_task, done);
+    tg_task *t = TG__CONTAINER_OF(h, tg_task, step);
     tg__group_on_task_done(t->group, t);
 }
 

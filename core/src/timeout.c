@@ -39,9 +39,8 @@ tg_timeout *tg_timeout_enter(uint64_t ms)
     to->ms = ms;
     to->state = TIMEOUT_ENTERED;
     tg__timer_init(&to->timer, on_timeout);
-    if (ms == 0) {
-        tg__call_soon(run, &to->timer.handle); /* already due */
-    } else if (!tg__timer_arm(run, &to->timer, tg__clock(run) + ms)) {
+    if (ms == 0 ? !tg__timer_fire_soon(run, &to->timer) /* already due */
+                : !tg__timer_arm(run, &to->timer, tg__clock(run) + ms)) {
         tg__free(to);
         return NULL;
     }

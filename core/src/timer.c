@@ -2,19 +2,51 @@
  * timer.c -- the run's timer heap: a binary min-heap of armed timers ordered
  * by (deadline, arm sequence), so that timers due at the same instant fire
  * in the order they were armed.  Each timer knows its heap slot, which makes
- * disarming (a cancelled sleep) O(log n).
+ * disarming (a cancelled sleep) O(log n).  A timer holds a reservation in
+ * the ready queue from when it is armed until its callback runs or it is
+ * disarmed.
  */
 #include <stdint.h>
 
 #include "runtime.h"
 
+/* The handle of every timer: gives back the queue reservation, then
+ * calls the timer's own callback. */
+static void timer_run(tg__handle *h)
+{
+    tg__timer *tm = TG__CONTAINER_OF(h, tg__timer, handle);
+    tm->holds_slot = false;
+    tg__ready_release(tg__current_run);
+    tm->fire(h);
+}
+
 void tg__timer_init(tg__timer *tm, tg__handle_fn fire)
 {
-    tm->handle.node.prev = tm->handle.node.next = NULL;
-    tm->handle.run = fire;
+    tm->handle = (tg__handle){.run = timer_run};
+    tm->fire = fire;
     tm->deadline = 0;
     tm->seq = 0;
     tm->heap_index = SIZE_MAX;
+    tm->holds_slot = false;
+}
+
+/* Takes the reservation a timer needs before it can be queued. */
+static bool hold_slot(tg__run *run, tg__timer *tm)
+{
+    if (tm->holds_slot)
+        return true;
+    if (!tg__ready_reserve(run))
+        return false;
+    tm->holds_slot = true;
+    return true;
+}
+
+bool tg__timer_fire_soon(tg__run *run, tg__timer *tm)
+{
+    if (!hold_slot(run, tm))
+        return false;
+    tg__call_soon(run, &tm->handle);
+    return true;
 }
 
 static bool earlier(const tg__timer *a, const tg__timer *b)
@@ -71,6 +103,8 @@ bool tg__timer_arm(tg__run *run, tg__timer *tm, uint64_t deadline)
         run->heap = heap;
         run->heap_cap = cap;
     }
+    if (!hold_slot(run, tm))
+        return false;
     tm->deadline = deadline;
     tm->seq = run->timer_seq++;
     place(run, run->heap_len++, tm);
@@ -82,7 +116,11 @@ bool tg__timer_arm(tg__run *run, tg__timer *tm, uint64_t deadline)
  * but has not run; a no-op when it is neither. */
 void tg__timer_disarm(tg__run *run, tg__timer *tm)
 {
-    tg__handle_cancel(&tm->handle);
+    tg__handle_cancel(run, &tm->handle);
+    if (tm->holds_slot) {
+        tm->holds_slot = false;
+        tg__ready_release(run);
+    }
     size_t i = tm->heap_index;
     if (i == SIZE_MAX)
         return;
