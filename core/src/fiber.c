@@ -64,6 +64,11 @@ static size_t page_size(void)
     return size;
 }
 
+#ifdef TG_CTX_ASM
+_Static_assert(offsetof(tg__fiber, stack_lo) <= 64,
+               "a fiber's hot fields must fit one cache line");
+#endif
+
 /* The control block's place: near the top of the stack, cache-line
  * aligned, shifted by a per-stack "colour" so that the hot lines of
  * thousands of stacks do not all fall into the same cache sets. */
@@ -305,7 +310,9 @@ tg__fiber *tg__fiber_get(tg__fiber_pool *pool, void (*entry)(void *),
 #endif
     f->entry = entry;
     f->arg = arg;
+#ifdef TG_ASAN
     f->asan_fake_stack = NULL;
+#endif
     ctx_make(f);
     pool->live++;
     return f;

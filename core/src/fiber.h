@@ -20,20 +20,24 @@
 
 typedef struct tg__fiber tg__fiber;
 
-/* The control block, at the top of its own stack. */
+/* The control block, at the top of its own stack, just above the frames
+ * the fiber pushes.  Its first cache line holds all that starting,
+ * switching and returning a stack touch; the rest is set when the stack
+ * is carved and read by the overflow checks and the sanitizers. */
 struct tg__fiber {
     tg__fiber_ctx ctx;       /* first: a switch to it lands with f */
-    char *stack_lo;          /* lowest byte of the stack (canary first) */
-    size_t stack_size;       /* bytes from stack_lo to the top */
     void (*entry)(void *);   /* started on first switch; never returns */
     void *arg;
-    void *asan_fake_stack;   /* ASan bookkeeping across switches */
-    unsigned valgrind_id;    /* valgrind stack registration */
+    unsigned long long task_id; /* whose stack it is now, for reports */
     bool guarded;            /* a guard page lies just below stack_lo */
+    /* cold */
+    char *stack_lo;          /* lowest byte of the stack (canary first) */
+    size_t stack_size;       /* bytes from stack_lo to the top */
     const void *canary;      /* words an overflow would hit first, or NULL */
     const uint64_t *spare;   /* unguarded: the page below, never written */
     struct tg__fiber_pool *pool;
-    unsigned long long task_id; /* whose stack it is now, for reports */
+    void *asan_fake_stack;   /* ASan bookkeeping across switches */
+    unsigned valgrind_id;    /* valgrind stack registration */
 };
 
 typedef struct tg__fiber_pool {
@@ -78,10 +82,9 @@ static inline void tg__fiber_check(const tg__fiber *f,
 
 /* The switches and the return of a stack happen for every task, several
  * times: inline, so that the scheduler pays for no call around them. */
-/* Returns a finished fiber's stack to the pool (checks its canary). */
-static inline void tg__fiber_put(tg__fiber *f)
+/* Returns a finished fiber's stack to its pool (checks its canary). */
+static inline void tg__fiber_put(tg__fiber_pool *pool, tg__fiber *f)
 {
-    tg__fiber_pool *pool = f->pool;
     tg__fiber_check(f, 0);
     pool->free[pool->nfree++] = f; /* room made when f was carved */
     pool->live--;

@@ -132,7 +132,7 @@ void tg__task_free(tg__run *run, tg_task *t)
     tg__handle_cancel(run, &t->step);
     tg__ready_release(run);
     if (t->fiber)
-        tg__fiber_put(t->fiber);
+        tg__fiber_put(&run->pool, t->fiber);
     if (t->state != TG__TASK_DONE)
         run->tasks_not_done--; /* abandoned by a run that gave up */
     t->fn = NULL;
@@ -245,7 +245,7 @@ void tg__task_step(tg__handle *h)
     tg__fiber_check(t->fiber, (unsigned long long)t->id);
 
     if (t->state == TG__TASK_DONE) {
-        tg__fiber_put(t->fiber);
+        tg__fiber_put(&run->pool, t->fiber);
         t->fiber = NULL;
     } else if (t->must_cancel && t->waiting) {
         /* Cancelled while it ran: cancel the future it now waits on. */

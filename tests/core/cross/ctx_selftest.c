@@ -93,7 +93,7 @@ int main(void)
             printf("fiber %d: got %.17g, want %.17g\n", i, results[i], want);
             bad++;
         }
-        tg__fiber_put(fibers[i]);
+        tg__fiber_put(&pool, fibers[i]);
     }
     tg__fiber_pool_destroy(&pool);
     if (finished != 3)
