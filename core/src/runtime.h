@@ -83,18 +83,22 @@ typedef enum tg__task_state {
 /* What a suspended task waits on, so that cancel() can detach it. */
 typedef void (*tg__wait_cancel_fn)(tg_task *t);
 
-/* Laid out by use: line 0 is what every step and the done callback
- * touch, line 1 what starting and suspending touch, the rest is cold.
- * Cache-line aligned, so that the scheduler can prefetch a task as two
- * lines. */
+/* Two cache lines, laid out by use: line 0 is what every step and the
+ * done callback touch, line 1 what starting, suspending and freeing
+ * touch.  Cache-line aligned, so that the loop can fetch a task ahead of
+ * its turn.  Fields never needed at the same time share their place: a
+ * task's function and argument are read once, before it can first
+ * suspend; its list link is the group's while it lives, the free list's
+ * after. */
 struct tg_task {
     /* line 0 */
     tg__handle step;        /* in the ready queue: "run my next step",
                                then, once done, "run my done callbacks" */
-    tg__task_state state;
+    uint8_t state;          /* a tg__task_state */
     bool must_cancel;       /* deliver CancelledError at the next step */
     bool waiting;           /* parked on a future not yet completed */
     bool registered;        /* counted in group->active */
+    int cancels_requested;  /* cancel() calls not yet uncancel()ed */
     tg__fiber *fiber;       /* while started and not done */
     tg_group *group;        /* the group it belongs to (NULL for main) */
     tg_result result;       /* once done; owns result.error */
@@ -102,18 +106,23 @@ struct tg_task {
     /* line 1 */
     tg_error *last_cancel;  /* CancelledError the latest one returned */
     uint64_t suspensions;   /* completed suspension points */
-    tg__wait_cancel_fn wait_cancel; /* detaches from what it waits on */
-    void *wait_data;        /* for wait_cancel */
+    union {
+        struct {            /* until its first step starts it */
+            tg_fn fn;
+            void *arg;
+        };
+        struct {            /* while parked at a suspension point */
+            tg__wait_cancel_fn wait_cancel; /* detaches from the wait */
+            void *wait_data;                /* for wait_cancel */
+        };
+    };
     uint64_t id;            /* 1 is main; order of spawning */
-    tg_fn fn;
-    void *arg;
     char *name;             /* NULL: "task-<id>" is shown */
-    /* cold */
-    /* cold */
-    tg_task *group_next;    /* next task in group->tasks (spawn order) */
-    int cancels_requested;  /* cancel() calls not yet uncancel()ed */
+    union {
+        tg_task *group_next; /* next in group->tasks (spawn order) */
+        tg_task *free_next;  /* in the run's free list */
+    };
     uint64_t last_cancel_at;/* value of suspensions when it did */
-    tg_task *free_next;     /* in the run's free list */
 } __attribute__((aligned(64)));
 
 /* ---- groups ---------------------------------------------------------------- */

@@ -70,8 +70,8 @@ static tg_task *task_alloc(tg__run *run)
 }
 
 
-/* A new field of tg_task must be set in tg__task_new. */
-_Static_assert(sizeof(void *) != 8 || sizeof(tg_task) == 192,
+/* A new field of tg_task must be set in tg__task_new, and fit. */
+_Static_assert(sizeof(void *) != 8 || sizeof(tg_task) == 128,
                "tg_task changed: set the new field in tg__task_new");
 
 tg_task *tg__task_new(tg__run *run, tg_group *g, tg_fn fn, void *arg,
@@ -96,22 +96,19 @@ tg_task *tg__task_new(tg__run *run, tg_group *g, tg_fn fn, void *arg,
     t->must_cancel = false;
     t->waiting = false;
     t->registered = false;
+    t->cancels_requested = 0;
     t->fiber = NULL;
     t->group = g;
     t->result = (tg_result){0};
     t->resume_error = NULL;
     t->last_cancel = NULL;
     t->suspensions = 0;
-    t->wait_cancel = NULL;
-    t->wait_data = NULL;
-    t->id = run->next_task_id++;
-    t->fn = fn;
+    t->fn = fn;   /* wait_cancel and wait_data once it suspends */
     t->arg = arg;
+    t->id = run->next_task_id++;
     t->name = copy;
     t->group_next = NULL;
-    t->cancels_requested = 0;
     t->last_cancel_at = 0;
-    t->free_next = NULL;
     run->tasks_not_done++;
     run->stats.tasks_spawned++;
     run->stats.tasks_live++;
@@ -135,7 +132,6 @@ void tg__task_free(tg__run *run, tg_task *t)
         tg__fiber_put(&run->pool, t->fiber);
     if (t->state != TG__TASK_DONE)
         run->tasks_not_done--; /* abandoned by a run that gave up */
-    t->fn = NULL;
     t->free_next = run->task_free;
     run->task_free = t;
     run->stats.tasks_live--;
@@ -144,8 +140,9 @@ void tg__task_free(tg__run *run, tg_task *t)
 void tg__task_free_all(tg__run *run)
 {
     /* Every other task belongs to a group, freed before this. */
-    if (run->main && run->main->fn)
+    if (run->main)
         tg__task_free(run, run->main);
+    run->main = NULL;
     for (size_t i = 0; i < run->ntask_chunks; i++)
         tg__free(run->task_chunks[i]);
     tg__free(run->task_chunks);
