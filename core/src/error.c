@@ -222,6 +222,7 @@ static void destroy(tg_error *e)
 void tg__error_caches_hold(bool hold)
 {
     caches_held = hold;
+    tg__error_block_cache_bound(!hold);
     if (!hold && live_count == 0)
         caches_drop();
 }

@@ -9,13 +9,17 @@
  * (valgrind), so a use after release is still reported.  The list is
  * emptied with the slab cache (see error.c): when the thread's last error
  * is released outside tg_run, or a run ends with none alive, so it never
- * outlives the errors it served.
+ * outlives the errors it served.  During a run the list is not bounded:
+ * a fail-fast group of a million tasks releases 900000 CancelledErrors
+ * together and makes as many again in its next round, and a bound made
+ * malloc and the kernel's page faults serve most of them.  The blocks
+ * kept are what the run had in use at its peak; the run's end cuts the
+ * list back to the bound.
  */
 #include "error_internal.h"
 #include "poison.h"
 
-/* Blocks kept, at most: 12 MiB, enough for a fail-fast group of ~70000
- * tasks to cancel them all without malloc. */
+/* Blocks kept outside a run, at most: 12 MiB. */
 enum { CACHE_MAX = 65536 };
 
 /* A waiting block's first word links it to the next. */
@@ -25,6 +29,7 @@ typedef struct block {
 
 static _Thread_local block *cache;
 static _Thread_local size_t cache_len;
+static _Thread_local bool unbounded; /* a run is on */
 
 void *tg__error_block_get(void)
 {
@@ -35,12 +40,15 @@ void *tg__error_block_get(void)
     cache = b->next;
     cache_len--;
     UNPOISON(b, TG__ERROR_SMALL);
+    /* The next get reads the next block's link: a miss when thousands of
+     * blocks wait, unless it is on its way by then. */
+    __builtin_prefetch(cache, 1);
     return b;
 }
 
 void tg__error_block_put(void *p)
 {
-    if (cache_len == CACHE_MAX) {
+    if (cache_len >= CACHE_MAX && !unbounded) {
         tg__free(p);
         return;
     }
@@ -49,6 +57,19 @@ void tg__error_block_put(void *p)
     cache = b;
     cache_len++;
     POISON(b, TG__ERROR_SMALL);
+}
+
+void tg__error_block_cache_bound(bool bounded)
+{
+    unbounded = !bounded;
+    while (bounded && cache_len > CACHE_MAX) {
+        block *b = cache;
+        LINK_OPEN(b, sizeof *b);
+        cache = b->next;
+        cache_len--;
+        UNPOISON(b, TG__ERROR_SMALL);
+        tg__free(b);
+    }
 }
 
 void tg__error_block_cache_drop(void)

@@ -62,6 +62,10 @@ void *tg__error_block_get(void);
 /* Keeps a released block for the next tg__error_block_get (or frees it). */
 void tg__error_block_put(void *p);
 void tg__error_block_cache_drop(void);
+/* Bounded (outside a run), the cache keeps at most CACHE_MAX blocks and is
+ * cut back to that now; unbounded (during a run), it keeps every block
+ * released, until the run ends. */
+void tg__error_block_cache_bound(bool bounded);
 size_t tg__error_block_cache_count(void); /* for tests */
 
 /* ---- error_slab.c: memory for split parts ----------------------------- */

@@ -97,7 +97,9 @@ struct tg_task {
     uint8_t state;          /* a tg__task_state */
     bool must_cancel;       /* deliver CancelledError at the next step */
     bool waiting;           /* parked on a future not yet completed */
-    bool registered;        /* counted in group->active */
+    bool registered : 1;    /* counted in group->active */
+    bool done_cancelled : 1;/* done, and its result is a cancellation: the
+                               done callback need not read the error */
     int cancels_requested;  /* cancel() calls not yet uncancel()ed */
     tg__fiber *fiber;       /* while started and not done */
     tg_group *group;        /* the group it belongs to (NULL for main) */

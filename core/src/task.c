@@ -96,6 +96,7 @@ tg_task *tg__task_new(tg__run *run, tg_group *g, tg_fn fn, void *arg,
     t->must_cancel = false;
     t->waiting = false;
     t->registered = false;
+    t->done_cancelled = false;
     t->cancels_requested = 0;
     t->fiber = NULL;
     t->group = g;
@@ -159,6 +160,7 @@ static void task_finish(tg__run *run, tg_task *t, tg_result r)
     t->must_cancel = false;
     t->result = r;
     t->state = TG__TASK_DONE;
+    t->done_cancelled = tg__is_cancelled(r.error);
     if (t->last_cancel) {
         tg_error_unref(t->last_cancel);
         t->last_cancel = NULL;
@@ -344,7 +346,7 @@ bool tg_task_done(const tg_task *t)
 
 bool tg_task_cancelled(const tg_task *t)
 {
-    return tg_task_done(t) && tg__is_cancelled(t->result.error);
+    return tg_task_done(t) && t->done_cancelled;
 }
 
 uint64_t tg_task_id(const tg_task *t)

@@ -2,8 +2,8 @@
  * test_error_cache.c -- the recycled blocks of small errors
  * (core/src/error_cache.c): a recycled block starts clean whatever the
  * error before it held, big errors never go through the cache, the cache
- * is emptied with the thread's last error outside a run, kept while a run
- * is on, and dropped when the run ends.  Run under ASan and valgrind too,
+ * is emptied with the thread's last error outside a run, kept (without
+ * a bound) while a run is on, and dropped or cut back when the run ends.  Run under ASan and valgrind too,
  * where a block used after its release is a reported error.
  */
 #include <setjmp.h>
@@ -103,6 +103,43 @@ static void test_error_cache_dropped_when_a_result_outlives_the_run(
     assert_int_equal(tg__error_block_cache_count(), 0);
 }
 
+/* More blocks than the bound outside a run (65536): a fail-fast group of
+ * a hundred thousand tasks releases that many CancelledErrors at once. */
+enum { MANY = 70000 };
+static size_t kept_in_run;
+
+static tg_result release_many(void *arg)
+{
+    (void)arg;
+    tg_error **e = malloc(MANY * sizeof *e);
+    if (!e)
+        return tg_raise(tg_error_new(&TG_MemoryError, "test"));
+    for (size_t i = 0; i < MANY; i++)
+        e[i] = tg_error_new(&TG_ValueError, "one of many");
+    for (size_t i = 0; i < MANY; i++)
+        tg_error_unref(e[i]);
+    free(e);
+    kept_in_run = tg__error_block_cache_count();
+    return tg_raise(tg_error_new(&TG_ValueError, "outlives the run"));
+}
+
+static void test_error_cache_unbounded_in_a_run_cut_back_after(void **state)
+{
+    (void)state;
+    tg_options o = {.virtual_time = true};
+    tg_result r = tg_run(release_many, NULL, &o);
+    assert_non_null(r.error);
+    /* Every block was kept while the run was on ... */
+    assert_true(kept_in_run >= MANY);
+    /* ... and the run's end cut the cache back to its bound, though an
+     * error (the result) still lives. */
+    size_t after = tg__error_block_cache_count();
+    assert_true(after > 0);
+    assert_true(after <= 65536);
+    tg_error_unref(r.error);
+    assert_int_equal(tg__error_block_cache_count(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -114,6 +151,8 @@ int main(void)
             test_error_cache_kept_during_a_run_dropped_after, no_leak),
         cmocka_unit_test_teardown(
             test_error_cache_dropped_when_a_result_outlives_the_run, no_leak),
+        cmocka_unit_test_teardown(
+            test_error_cache_unbounded_in_a_run_cut_back_after, no_leak),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
