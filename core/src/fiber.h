@@ -90,16 +90,17 @@ static inline void tg__fiber_put(tg__fiber_pool *pool, tg__fiber *f)
     pool->live--;
 }
 
-/* From the scheduler: runs f until it switches out. */
+/* From the scheduler: runs f until it switches out.  sched's
+ * floating-point control state was read once with tg__ctx_save_fp. */
 static inline void tg__fiber_resume(tg__fiber_ctx *sched, tg__fiber *f)
 {
 #ifdef TG_ASAN
     void *fake = NULL;
     __sanitizer_start_switch_fiber(&fake, f->stack_lo, f->stack_size);
-    tg__ctx_switch(sched, &f->ctx);
+    tg__ctx_switch_fp_saved(sched, &f->ctx);
     __sanitizer_finish_switch_fiber(fake, NULL, NULL);
 #else
-    tg__ctx_switch(sched, &f->ctx);
+    tg__ctx_switch_fp_saved(sched, &f->ctx);
 #endif
 }
 

@@ -275,6 +275,7 @@ tg_result tg_run(tg_fn main_fn, void *arg, const tg_options *opts)
     run->next_task_id = 1;
     rng_seed(run->rng, run->opts.seed);
     tg__fiber_pool_init(&run->pool, run->opts.stack_size);
+    tg__ctx_save_fp(&run->sched_ctx); /* the scheduler's, for the run */
     tg__fiber_overflow_handler_install();
     tg__error_caches_hold(true);
     tg__current_run = run;

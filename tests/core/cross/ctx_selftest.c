@@ -72,6 +72,7 @@ int main(void)
 {
     tg__fiber_pool pool;
     tg__fiber_pool_init(&pool, 64 * 1024);
+    tg__ctx_save_fp(&sched);
     for (int i = 0; i < 3; i++)
         fibers[i] = tg__fiber_get(&pool, body, (void *)(intptr_t)i);
     int rounds = 0;
