@@ -94,6 +94,12 @@ __attribute__((noinline)) static void refuse(tg__run *run, tg_group *g,
     tg__handle_cancel(run, &t->step); /* its done callbacks */
 }
 
+/* Who is spawning, for the trace. */
+static uint64_t spawner_id(const tg__run *run)
+{
+    return run->current ? run->current->id : 0;
+}
+
 /* tg_spawn_named's body, inline in both entry points: spawning is the
  * hottest call a program makes. */
 static inline tg_task *spawn(tg_group *g, const char *name, tg_fn fn,
@@ -112,9 +118,8 @@ static inline tg_task *spawn(tg_group *g, const char *name, tg_fn fn,
     if (!t)
         return NULL;
     link_task(g, t);
-    uint64_t spawner = run->current ? run->current->id : 0;
     if (refusal) {
-        refuse(run, g, t, spawner, refusal);
+        refuse(run, g, t, spawner_id(run), refusal);
         return t;
     }
     if (!reserve_error_slot(g)) {
@@ -124,7 +129,7 @@ static inline tg_task *spawn(tg_group *g, const char *name, tg_fn fn,
     }
     t->registered = true;
     g->active++;
-    tg__trace(run, TG_EV_SPAWN, t, spawner, NULL, NULL);
+    tg__trace(run, TG_EV_SPAWN, t, spawner_id(run), NULL, NULL);
     tg__call_soon(run, &t->step); /* lazy start, FIFO */
     return t;
 }

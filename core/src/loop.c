@@ -92,10 +92,11 @@ static void run_batch(tg__run *run)
             if (near)
                 tg__handle_prefetch_stack(near);
         }
-        if (!h)
-            continue; /* unqueued before its turn */
+        if (!h) {
+            q->gaps--; /* unqueued before its turn */
+            continue;
+        }
         h->queued = 0;
-        q->live--;
         h->run(h);
     }
     q->batch_end = q->head;

@@ -56,6 +56,7 @@ void tg__ready_compact(tg__ready *q)
             batch_end = to;
     }
     q->tail = to;
+    q->gaps = 0;
     q->batch_end = in_batch ? batch_end : q->head;
     if (q->tail - q->head == q->cap) {
         /* More handles queued than reserved: a bug in libtg, not in the

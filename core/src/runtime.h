@@ -49,7 +49,7 @@ typedef struct tg__ready {
     uint64_t head;      /* position of the next handle to run */
     uint64_t tail;      /* position the next queued handle takes */
     uint64_t batch_end; /* the running batch stops here */
-    size_t live;        /* queued handles, not counting NULLs */
+    size_t gaps;        /* NULLs between head and tail */
     size_t reserved;    /* handles that may be queued at once */
 } tg__ready;
 
@@ -253,7 +253,8 @@ static inline void tg__ready_release(tg__run *run)
 
 static inline bool tg__ready_empty(const tg__run *run)
 {
-    return run->ready.live == 0;
+    const tg__ready *q = &run->ready;
+    return q->tail - q->head == q->gaps;
 }
 
 /* Queues h (not queued now, and holding a reservation) to run in the next
@@ -265,7 +266,6 @@ static inline void tg__call_soon(tg__run *run, tg__handle *h)
         tg__ready_compact(q); /* full of NULLs: squeeze them out */
     q->ring[q->tail & q->mask] = h;
     h->queued = ++q->tail;
-    q->live++;
 }
 
 /* Unqueues h if it is queued. */
@@ -275,7 +275,7 @@ static inline void tg__handle_cancel(tg__run *run, tg__handle *h)
         tg__ready *q = &run->ready;
         q->ring[(h->queued - 1) & q->mask] = NULL;
         h->queued = 0;
-        q->live--;
+        q->gaps++;
     }
 }
 
