@@ -234,6 +234,10 @@ void tg_error_unref(tg_error *e)
     assert(e->refs > 0);
     if (--e->refs > 0)
         return;
+    if (!e->cause && !e->context && !e->pin && !e->n_members && !freeing) {
+        destroy(e); /* a lone leaf (most are): holds nothing to free */
+        return;
+    }
     e->u.next_free = free_head; /* a stack: see destroy */
     free_head = e;
     if (freeing)

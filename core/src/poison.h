@@ -26,9 +26,31 @@
 #define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
 #define LINK_OPEN(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
 #else
-#define POISON(p, n) VALGRIND_MAKE_MEM_NOACCESS((p), (n))
-#define UNPOISON(p, n) VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
-#define LINK_OPEN(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
+/* A valgrind request is a dozen instructions even when valgrind is not
+ * there, and errors are made and released by the thousand: ask once
+ * whether it is. */
+int tg__on_valgrind_slow(void);
+extern int tg__on_valgrind_cached; /* -1 until asked */
+static inline int tg__on_valgrind(void)
+{
+    int on = tg__on_valgrind_cached;
+    return __builtin_expect(on < 0, 0) ? tg__on_valgrind_slow() : on;
+}
+#define POISON(p, n)                                                         \
+    do {                                                                     \
+        if (tg__on_valgrind())                                               \
+            VALGRIND_MAKE_MEM_NOACCESS((p), (n));                            \
+    } while (0)
+#define UNPOISON(p, n)                                                       \
+    do {                                                                     \
+        if (tg__on_valgrind())                                               \
+            VALGRIND_MAKE_MEM_UNDEFINED((p), (n));                           \
+    } while (0)
+#define LINK_OPEN(p, n)                                                      \
+    do {                                                                     \
+        if (tg__on_valgrind())                                               \
+            VALGRIND_MAKE_MEM_DEFINED((p), (n));                             \
+    } while (0)
 #endif
 
 #endif /* TG_POISON_H */
