@@ -97,7 +97,10 @@ static void run_batch(tg__run *run)
             continue;
         }
         h->queued = 0;
-        h->run(h);
+        if (h->run == tg__task_step) /* most handles: the step inline */
+            tg__task_run_step(run, TG__CONTAINER_OF(h, tg_task, step));
+        else
+            h->run(h);
     }
     q->batch_end = q->head;
 }

@@ -316,9 +316,46 @@ tg_error *tg__task_suspend(tg_task *t, tg__wait_cancel_fn cancel,
 void tg__task_note_outcome(tg_task *t, tg_error *result);
 /* Completes the future a task is parked on: it resumes with NULL. */
 void tg__task_wake(tg_task *t);
-/* A task's two handles (task.c): its next step, its done callbacks. */
+/* What a task's handle runs (task.c): its next step, then, once it is
+ * done, its done callbacks. */
 void tg__task_step(tg__handle *h);
 void tg__task_done_callbacks(tg__handle *h);
+
+/* The rare paths of a step, out of line (task.c): a cancellation to
+ * deliver at this step; the first step (false: the task finished without
+ * running); a cancellation that arrived while it ran, for the wait it
+ * parked on. */
+void tg__task_take_cancel(tg_task *t);
+bool tg__task_start(tg__run *run, tg_task *t);
+void tg__task_cancel_wait(tg__run *run, tg_task *t);
+
+/* Runs t's next step: switches to its fiber until it suspends or ends.
+ * Inline in the loop, which runs one for nearly every handle: there the
+ * switch costs no call, and the compiler saves only the loop's few live
+ * registers around it, not every callee-saved one in a prologue. */
+static inline __attribute__((always_inline)) void
+tg__task_run_step(tg__run *run, tg_task *t)
+{
+    if (__builtin_expect(t->must_cancel, 0))
+        tg__task_take_cancel(t);
+    if (t->state == TG__TASK_CREATED && !tg__task_start(run, t))
+        return;
+    tg__fiber *f = t->fiber;
+    t->state = TG__TASK_RUNNING;
+    run->current = t;
+    tg__fiber_set_running(f);
+    tg__fiber_resume(&run->sched_ctx, f);
+    tg__fiber_set_running(NULL);
+    run->current = NULL;
+    tg__fiber_check(f, (unsigned long long)t->id);
+
+    if (t->state == TG__TASK_DONE) {
+        tg__fiber_put(&run->pool, f);
+        t->fiber = NULL;
+    } else if (__builtin_expect(t->must_cancel && t->waiting, 0)) {
+        tg__task_cancel_wait(run, t);
+    }
+}
 
 /* Starts fetching the stack of the task h would step, some handles before
  * its turn (its task struct was fetched earlier still): the top of the

@@ -208,49 +208,44 @@ static void deliver_cancel(tg__run *run, tg_task *t)
     tg__call_soon(run, &t->step);
 }
 
+/* The rare paths of a step (see tg__task_run_step in runtime.h). */
+
+void tg__task_take_cancel(tg_task *t)
+{
+    t->must_cancel = false;
+    if (!tg__is_cancelled(t->resume_error)) {
+        tg_error_unref(t->resume_error);
+        t->resume_error = tg__cancelled_error();
+    }
+}
+
+bool tg__task_start(tg__run *run, tg_task *t)
+{
+    if (t->resume_error) { /* cancelled before it ever ran */
+        tg_error *e = t->resume_error;
+        t->resume_error = NULL;
+        tg__trace(run, TG_EV_CANCELLED, t, 0, e, "before start");
+        task_finish(run, t, tg_raise(e));
+        return false;
+    }
+    t->fiber = tg__fiber_get(&run->pool, task_entry, t);
+    if (!t->fiber) {
+        task_finish(run, t, tg_raise(tg__error_oom()));
+        return false;
+    }
+    t->fiber->task_id = (unsigned long long)t->id;
+    return true;
+}
+
+void tg__task_cancel_wait(tg__run *run, tg_task *t)
+{
+    t->must_cancel = false;
+    deliver_cancel(run, t);
+}
+
 void tg__task_step(tg__handle *h)
 {
-    tg_task *t = TG__CONTAINER_OF(h, tg_task, step);
-    tg__run *run = tg__current_run;
-
-    if (t->must_cancel) {
-        t->must_cancel = false;
-        if (!tg__is_cancelled(t->resume_error)) {
-            tg_error_unref(t->resume_error);
-            t->resume_error = tg__cancelled_error();
-        }
-    }
-    if (t->state == TG__TASK_CREATED) {
-        if (t->resume_error) { /* cancelled before it ever ran */
-            tg_error *e = t->resume_error;
-            t->resume_error = NULL;
-            tg__trace(run, TG_EV_CANCELLED, t, 0, e, "before start");
-            task_finish(run, t, tg_raise(e));
-            return;
-        }
-        t->fiber = tg__fiber_get(&run->pool, task_entry, t);
-        if (!t->fiber) {
-            task_finish(run, t, tg_raise(tg__error_oom()));
-            return;
-        }
-        t->fiber->task_id = (unsigned long long)t->id;
-    }
-    t->state = TG__TASK_RUNNING;
-    run->current = t;
-    tg__fiber_set_running(t->fiber);
-    tg__fiber_resume(&run->sched_ctx, t->fiber);
-    tg__fiber_set_running(NULL);
-    run->current = NULL;
-    tg__fiber_check(t->fiber, (unsigned long long)t->id);
-
-    if (t->state == TG__TASK_DONE) {
-        tg__fiber_put(&run->pool, t->fiber);
-        t->fiber = NULL;
-    } else if (t->must_cancel && t->waiting) {
-        /* Cancelled while it ran: cancel the future it now waits on. */
-        t->must_cancel = false;
-        deliver_cancel(run, t);
-    }
+    tg__task_run_step(tg__current_run, TG__CONTAINER_OF(h, tg_task, step));
 }
 
 tg_error *tg__task_suspend(tg_task *t, tg__wait_cancel_fn cancel,
