@@ -97,6 +97,36 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
     return e;
 }
 
+tg_error *tg__error_new_leaf(const tg_error_type *type)
+{
+    tg_error *e = tg__error_block_get();
+    if (!e)
+        return NULL;
+    char *text = (char *)e->members;
+    text[0] = '\0';
+    e->type = type;
+    e->refs = 1;
+    e->n_members = 0;
+    e->depth = 0;
+    e->line = 0;
+    e->suppress_context = false;
+    e->held = false;
+    e->owns_some = false;
+    e->small = true;
+    e->message = text;
+    e->file = NULL;
+    e->cause = NULL;
+    e->context = NULL;
+    e->pin = NULL;
+    e->slab = NULL;
+    e->notes = NULL;
+    e->n_notes = 0;
+    e->cap_notes = 0;
+    e->u.mark = 0;
+    live_count++;
+    return e;
+}
+
 tg_error *tg_error_newv_at(const char *file, int line,
                            const tg_error_type *type, const char *fmt,
                            va_list ap)
@@ -180,24 +210,10 @@ static inline void drop(tg_error *e)
     }
 }
 
-/* Frees one error whose count reached zero; its links go to the free list,
- * so this never recurses.  The members are let go last to first: the free
- * list is a stack, so the first member is freed next, then its own first
- * member, and so on, each soon after drop touched it. */
-static void destroy(tg_error *e)
+/* Frees e's notes and its block: the end of destroy, and all there is
+ * to do for an error that holds no other error. */
+static void release(tg_error *e)
 {
-    drop(e->cause);
-    drop(e->context);
-    if (e->pin) {
-        /* A split part: only its own sub-parts are references. */
-        for (size_t i = e->owns_some ? e->n_members : 0; i-- > 0;)
-            if (tg__member_owned(e, i))
-                drop(e->members[i]);
-        drop(e->pin);
-    } else {
-        for (size_t i = e->n_members; i-- > 0;)
-            drop(e->members[i]);
-    }
     if (e->notes) {
         for (size_t i = 0; i < e->n_notes; i++)
             tg__free(e->notes[i]);
@@ -219,6 +235,27 @@ static void destroy(tg_error *e)
         caches_drop();
 }
 
+/* Frees one error whose count reached zero; its links go to the free list,
+ * so this never recurses.  The members are let go last to first: the free
+ * list is a stack, so the first member is freed next, then its own first
+ * member, and so on, each soon after drop touched it. */
+static void destroy(tg_error *e)
+{
+    drop(e->cause);
+    drop(e->context);
+    if (e->pin) {
+        /* A split part: only its own sub-parts are references. */
+        for (size_t i = e->owns_some ? e->n_members : 0; i-- > 0;)
+            if (tg__member_owned(e, i))
+                drop(e->members[i]);
+        drop(e->pin);
+    } else {
+        for (size_t i = e->n_members; i-- > 0;)
+            drop(e->members[i]);
+    }
+    release(e);
+}
+
 void tg__error_caches_hold(bool hold)
 {
     caches_held = hold;
@@ -235,7 +272,7 @@ void tg_error_unref(tg_error *e)
     if (--e->refs > 0)
         return;
     if (!e->cause && !e->context && !e->pin && !e->n_members && !freeing) {
-        destroy(e); /* a lone leaf (most are): holds nothing to free */
+        release(e); /* most are: they hold no other error */
         return;
     }
     e->u.next_free = free_head; /* a stack: see destroy */

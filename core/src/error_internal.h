@@ -105,6 +105,11 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
                           size_t msg_len, size_t n_members, size_t extra,
                           tg__slab_arena *arena);
 
+/* A leaf error of type with no message, location or links, in a small
+ * block: what every cancelled task is handed (a fail-fast group makes
+ * thousands).  NULL when memory runs out. */
+tg_error *tg__error_new_leaf(const tg_error_type *type);
+
 /* The bytes of an error block (see tg__error_alloc). */
 static inline size_t tg__error_block_size(size_t msg_len, size_t n_members,
                                           size_t extra)

@@ -23,7 +23,7 @@ tg_error *tg__cancelled_error(void)
     /* Made directly, with no message to format (a fail-fast group makes
      * thousands) and no location: one inside libtg tells a reader
      * nothing. */
-    tg_error *e = tg__error_alloc(&TG_CancelledError, NULL, 0, 0, 0, NULL);
+    tg_error *e = tg__error_new_leaf(&TG_CancelledError);
     return e ? e : tg__error_cancelled_static(); /* out of memory */
 }
 
