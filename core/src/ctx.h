@@ -18,7 +18,16 @@
  * the rest of the switch), so it is read only where it may have changed:
  * when a fiber switches out.  The scheduler's is read once, when the run
  * starts (tg__ctx_save_fp), and never changes (libtg does not touch it).
- * Loading it is slower still: done only when the two sides' differ.
+ * Loading it is slower still: done only when the two sides' control
+ * bits differ (x86's MXCSR also holds sticky exception flags, which any
+ * inexact operation sets and the ABI does not preserve: ignored).  A trace
+ * hook run on the scheduler's side may change the scheduler's: it is read
+ * again after one (loop.c).
+ *
+ * A jump-based switch between stacks cannot work with a hardware shadow
+ * stack (Intel CET SHSTK) or aarch64's shadow call stack, whose return
+ * addresses belong to one stack per thread; the assembly files do not
+ * mark the objects as compatible, so the linker keeps them off.
  *
  * Elsewhere, or with TG_FORCE_UCONTEXT, swapcontext does the work.
  */
@@ -79,7 +88,7 @@ static inline void tg__ctx_init(tg__fiber_ctx *ctx, char *top)
 #define TG__CTX_HIGH_VECTORS                                                 \
     , "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", "xmm21", "xmm22",         \
         "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29",       \
-        "xmm30", "xmm31", "k1", "k2", "k3", "k4", "k5", "k6", "k7"
+        "xmm30", "xmm31", "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7"
 #else
 #define TG__CTX_HIGH_VECTORS
 #endif
@@ -100,7 +109,8 @@ static inline void tg__ctx_init(tg__fiber_ctx *ctx, char *top)
             "movq    0(%1), %%rsp\n\t"                                       \
             "movq    16(%1), %%rbp\n\t"                                      \
             "movl    24(%1), %%eax\n\t"                                      \
-            "cmpl    %%eax, 24(%0)\n\t"                                      \
+            "xorl    24(%0), %%eax\n\t"                                      \
+            "testl   $0xFFC0, %%eax\n\t" /* control bits, not flags */       \
             "jne     2f\n\t"                                                 \
             "movzwl  28(%1), %%eax\n\t"                                      \
             "cmpw    %%ax, 28(%0)\n\t"                                       \
@@ -138,6 +148,13 @@ static inline void tg__ctx_save_fp(tg__fiber_ctx *ctx)
 #else
 #define TG__CTX_X18 "x18",
 #endif
+#ifdef __ARM_FEATURE_SVE
+#define TG__CTX_SVE                                                          \
+    , "p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9", "p10",     \
+        "p11", "p12", "p13", "p14", "p15", "ffr"
+#else
+#define TG__CTX_SVE
+#endif
 
 /* Saves the running side in *from and continues *to, as above; x1 holds
  * to when the jump lands.  "bti j" (a no-op without branch target
@@ -171,7 +188,7 @@ static inline void tg__ctx_save_fp(tg__fiber_ctx *ctx)
               "x30", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8",   \
               "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16", "v17",  \
               "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", \
-              "v27", "v28", "v29", "v30", "v31", "memory", "cc");            \
+              "v27", "v28", "v29", "v30", "v31" TG__CTX_SVE, "memory", "cc"); \
     } while (0)
 #define TG__CTX_READ_FP "mrs     x16, fpcr\n\tstr     x16, [%0, #24]\n\t"
 

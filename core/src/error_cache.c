@@ -13,14 +13,21 @@
  * a fail-fast group of a million tasks releases 900000 CancelledErrors
  * together and makes as many again in its next round, and a bound made
  * malloc and the kernel's page faults serve most of them.  The blocks
- * kept are what the run had in use at its peak; the run's end cuts the
- * list back to the bound.
+ * kept are what the run had in use at its peak, for as long as they are
+ * used again: blocks that wait a whole TRIM_PERIOD_MS untaken go back to
+ * malloc (down to the bound), so a run that once had a million errors
+ * does not keep their memory for the rest of its life.  The run's end
+ * cuts the list back to the bound.
  */
+#include <stdint.h>
+
 #include "error_internal.h"
 #include "poison.h"
 
 /* Blocks kept outside a run, at most: 12 MiB. */
 enum { CACHE_MAX = 65536 };
+/* How long blocks may wait untaken, above the bound, during a run. */
+enum { TRIM_PERIOD_MS = 1000 };
 
 /* A waiting block's first word links it to the next. */
 typedef struct block {
@@ -30,6 +37,8 @@ typedef struct block {
 static _Thread_local block *cache;
 static _Thread_local size_t cache_len;
 static _Thread_local bool unbounded; /* a run is on */
+static _Thread_local size_t low_water; /* fewest waiting since last look */
+static _Thread_local uint64_t looked_at_ms;
 
 void *tg__error_block_get(void)
 {
@@ -38,7 +47,8 @@ void *tg__error_block_get(void)
         return tg__malloc(TG__ERROR_SMALL);
     LINK_OPEN(b, sizeof *b);
     cache = b->next;
-    cache_len--;
+    if (--cache_len < low_water)
+        low_water = cache_len;
     UNPOISON(b, TG__ERROR_SMALL);
     /* The next get reads the next block's link: a miss when thousands of
      * blocks wait, unless it is on its way by then. */
@@ -59,10 +69,10 @@ void tg__error_block_put(void *p)
     POISON(b, TG__ERROR_SMALL);
 }
 
-void tg__error_block_cache_bound(bool bounded)
+/* Frees waiting blocks until at most keep wait. */
+static void cut_to(size_t keep)
 {
-    unbounded = !bounded;
-    while (bounded && cache_len > CACHE_MAX) {
+    while (cache_len > keep) {
         block *b = cache;
         LINK_OPEN(b, sizeof *b);
         cache = b->next;
@@ -70,6 +80,26 @@ void tg__error_block_cache_bound(bool bounded)
         UNPOISON(b, TG__ERROR_SMALL);
         tg__free(b);
     }
+    if (low_water > cache_len)
+        low_water = cache_len;
+}
+
+void tg__error_block_cache_bound(bool bounded)
+{
+    unbounded = !bounded;
+    if (bounded)
+        cut_to(CACHE_MAX);
+}
+
+void tg__error_block_cache_tick(uint64_t now_ms)
+{
+    if (now_ms - looked_at_ms < TRIM_PERIOD_MS)
+        return;
+    looked_at_ms = now_ms;
+    /* low_water blocks were never taken since the last look. */
+    if (low_water > CACHE_MAX)
+        cut_to(cache_len - (low_water - CACHE_MAX));
+    low_water = cache_len;
 }
 
 void tg__error_block_cache_drop(void)
@@ -82,6 +112,7 @@ void tg__error_block_cache_drop(void)
         tg__free(b);
     }
     cache_len = 0;
+    low_water = 0;
 }
 
 size_t tg__error_block_cache_count(void)

@@ -66,6 +66,10 @@ void tg__error_block_cache_drop(void);
  * cut back to that now; unbounded (during a run), it keeps every block
  * released, until the run ends. */
 void tg__error_block_cache_bound(bool bounded);
+/* Called now and then during a run with the real clock: blocks that
+ * waited untaken since the look before last, above the bound, are
+ * freed. */
+void tg__error_block_cache_tick(uint64_t now_ms);
 size_t tg__error_block_cache_count(void); /* for tests */
 
 /* ---- error_slab.c: memory for split parts ----------------------------- */

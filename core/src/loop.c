@@ -48,6 +48,10 @@ void tg__trace_emit(tg__run *run, tg_event_kind kind, const tg_task *t,
         .detail = detail,
     };
     run->opts.trace(&ev, run->opts.trace_ud);
+    /* A hook that ran on the scheduler's side may have changed its
+     * floating-point control state, read once at the start otherwise. */
+    if (!run->current)
+        tg__ctx_save_fp(&run->sched_ctx);
 }
 
 void tg_get_stats(tg_stats *out)
@@ -83,8 +87,10 @@ static void run_batch(tg__run *run)
         if (pos + FETCH_TASK_AHEAD < q->tail) {
             const char *far = (const char *)q->ring[(pos + FETCH_TASK_AHEAD) &
                                                     q->mask];
-            __builtin_prefetch(far); /* NULL or not: a prefetch never faults */
-            __builtin_prefetch(far + 64);
+            if (far) { /* a task's two lines, or a timer's and more */
+                __builtin_prefetch(far);
+                __builtin_prefetch(far + 64);
+            }
         }
         if (pos + FETCH_STACK_AHEAD < q->tail) {
             const tg__handle *near =
@@ -159,8 +165,13 @@ static bool drive(tg__run *run)
 {
     unsigned breaks = 0;
     bool shutting_down = false;
+    unsigned iterations = 0;
 
     while (run->tasks_not_done > 0) {
+        /* Now and then (a clock read is dear next to a short iteration),
+         * let the error cache give back what a past peak left idle. */
+        if ((++iterations & 1023) == 0)
+            tg__error_block_cache_tick(uv_hrtime() / 1000000u);
         if (!shutting_down && run->main->state == TG__TASK_DONE) {
             /* As asyncio.run does: cancel what main left behind. */
             shutting_down = true;

@@ -4,11 +4,12 @@
 #include "poison.h"
 
 #ifndef TG_ASAN
-int tg__on_valgrind_cached = -1;
+_Atomic int tg__on_valgrind_cached = -1;
 
 int tg__on_valgrind_slow(void)
 {
-    tg__on_valgrind_cached = RUNNING_ON_VALGRIND ? 1 : 0;
-    return tg__on_valgrind_cached;
+    int on = RUNNING_ON_VALGRIND ? 1 : 0;
+    atomic_store_explicit(&tg__on_valgrind_cached, on, memory_order_relaxed);
+    return on;
 }
 #endif

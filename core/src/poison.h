@@ -10,6 +10,8 @@
 #ifndef TG_POISON_H
 #define TG_POISON_H
 
+#include <stdatomic.h>
+
 #include <valgrind/memcheck.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -30,10 +32,11 @@
  * there, and errors are made and released by the thousand: ask once
  * whether it is. */
 int tg__on_valgrind_slow(void);
-extern int tg__on_valgrind_cached; /* -1 until asked */
+extern _Atomic int tg__on_valgrind_cached; /* -1 until asked */
 static inline int tg__on_valgrind(void)
 {
-    int on = tg__on_valgrind_cached;
+    int on = atomic_load_explicit(&tg__on_valgrind_cached,
+                                  memory_order_relaxed);
     return __builtin_expect(on < 0, 0) ? tg__on_valgrind_slow() : on;
 }
 #define POISON(p, n)                                                         \

@@ -3,7 +3,8 @@
  * (core/src/error_cache.c): a recycled block starts clean whatever the
  * error before it held, big errors never go through the cache, the cache
  * is emptied with the thread's last error outside a run, kept (without
- * a bound) while a run is on, and dropped or cut back when the run ends.  Run under ASan and valgrind too,
+ * a bound) while a run is on but for blocks idle a whole period, and
+ * dropped or cut back when the run ends.  Run under ASan and valgrind too,
  * where a block used after its release is a reported error.
  */
 #include <setjmp.h>
@@ -140,6 +141,40 @@ static void test_error_cache_unbounded_in_a_run_cut_back_after(void **state)
     assert_int_equal(tg__error_block_cache_count(), 0);
 }
 
+/* During a run, blocks left idle above the bound for a whole period go
+ * back; blocks in use again stay. */
+static void test_error_cache_idle_blocks_given_back_in_a_run(void **state)
+{
+    (void)state;
+    tg__error_block_cache_bound(false); /* as tg_run does */
+    tg_error *keep = tg_error_new(&TG_TypeError, "keeps the cache");
+    tg_error **e = malloc(MANY * sizeof *e);
+    assert_non_null(e);
+    for (size_t i = 0; i < MANY; i++)
+        e[i] = tg_error_new(&TG_ValueError, "one of many");
+    for (size_t i = 0; i < MANY; i++)
+        tg_error_unref(e[i]);
+    assert_int_equal(tg__error_block_cache_count(), MANY);
+
+    tg__error_block_cache_tick(100000); /* a look: all idle since */
+    assert_int_equal(tg__error_block_cache_count(), MANY);
+    tg__error_block_cache_tick(100500); /* within the period: nothing */
+    assert_int_equal(tg__error_block_cache_count(), MANY);
+    tg__error_block_cache_tick(101000); /* a period idle: back to the bound */
+    assert_int_equal(tg__error_block_cache_count(), 65536);
+
+    /* Taken and given back within the period: kept. */
+    for (size_t i = 0; i < 10; i++)
+        e[i] = tg_error_new(&TG_ValueError, "again");
+    for (size_t i = 0; i < 10; i++)
+        tg_error_unref(e[i]);
+    tg__error_block_cache_tick(102000);
+    assert_int_equal(tg__error_block_cache_count(), 65536);
+    free(e);
+    tg__error_block_cache_bound(true);
+    tg_error_unref(keep);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +188,8 @@ int main(void)
             test_error_cache_dropped_when_a_result_outlives_the_run, no_leak),
         cmocka_unit_test_teardown(
             test_error_cache_unbounded_in_a_run_cut_back_after, no_leak),
+        cmocka_unit_test_teardown(
+            test_error_cache_idle_blocks_given_back_in_a_run, no_leak),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

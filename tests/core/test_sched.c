@@ -2,8 +2,11 @@
  * test_sched.c -- the scheduler: lazy FIFO start, suspension points,
  * cancellation delivery (asyncio.Task's rules), virtual time, seeded
  * determinism of the event trace, deadlock handling and misuse outside a
- * run.
+ * run; a batch runs only what was queued before it began (a task that
+ * keeps yielding cannot starve a timer); the floating-point rounding mode
+ * belongs to the side that set it.
  */
+#include <fenv.h>
 #include <stdlib.h>
 
 #include "tg_test.h"
@@ -433,6 +436,120 @@ static void test_sched_random_is_seeded_per_run(void **state)
     assert_true(a[4] < 10);
 }
 
+/* ---- one loop iteration runs one batch: a yielding loop cannot starve a
+ * timer ------------------------------------------------------------------- */
+
+static volatile int g_woke;
+static long g_spins;
+
+static tg_result sleeper(void *arg)
+{
+    (void)arg;
+    tg_error *e = tg_sleep(2);
+    if (e)
+        return tg_raise(e);
+    g_woke = 1;
+    return tg_return(NULL);
+}
+
+static tg_result spinner(void *arg)
+{
+    (void)arg;
+    /* Each yield is queued for the next batch; due timers are moved in
+     * between batches.  A loop that ran until the queue was empty would
+     * never move the sleeper's timer. */
+    while (!g_woke && g_spins < 50000000) {
+        tg_error *e = tg_yield();
+        if (e)
+            return tg_raise(e);
+        g_spins++;
+    }
+    return tg_return(NULL);
+}
+
+static tg_result spin_main(void *arg)
+{
+    (void)arg;
+    tg_group *g = tg_group_new();
+    tg_spawn(g, sleeper, NULL);
+    tg_spawn(g, spinner, NULL);
+    tg_error *e = tg_group_wait(g);
+    tg_group_free(g);
+    return e ? tg_raise(e) : tg_return(NULL);
+}
+
+static void test_sched_yield_loop_does_not_starve_a_timer(void **state)
+{
+    (void)state;
+    g_woke = 0;
+    g_spins = 0;
+    tg_result r = tg_run(spin_main, NULL, NULL); /* real time */
+    assert_null(r.error);
+    assert_true(g_woke);
+    assert_true(g_spins < 50000000);
+    TG_TEST_ASSERT_NO_LEAKED_ERRORS();
+}
+
+/* ---- the rounding mode stays on the side that set it --------------------- */
+
+static int g_task_rounding, g_other_rounding;
+
+/* The cancel a timeout fires is reported from the scheduler's side. */
+static void round_up_on_cancel(const tg_event *ev, void *ud)
+{
+    (void)ud;
+    if (ev->kind == TG_EV_CANCEL)
+        fesetround(FE_UPWARD);
+}
+
+static tg_result timed_out(void *arg)
+{
+    (void)arg;
+    tg_timeout *to = tg_timeout_enter(1);
+    tg_error *e = tg_sleep(5); /* cancelled by the timeout */
+    g_task_rounding = fegetround();
+    return tg_raise(tg_timeout_exit(to, e));
+}
+
+static tg_result rounds_down(void *arg)
+{
+    (void)arg;
+    fesetround(FE_DOWNWARD);
+    tg_error *e = tg_sleep(10);
+    g_other_rounding = fegetround(); /* after the others ran */
+    return e ? tg_raise(e) : tg_return(NULL);
+}
+
+static tg_result rounding_main(void *arg)
+{
+    (void)arg;
+    tg_group *g = tg_group_new();
+    tg_spawn(g, timed_out, NULL);
+    tg_spawn(g, rounds_down, NULL);
+    tg_error *e = tg_group_wait(g);
+    tg_group_free(g);
+    return e ? tg_raise(e) : tg_return(NULL);
+}
+
+static void test_sched_rounding_mode_stays_on_its_side(void **state)
+{
+    (void)state;
+    tg_options o = {.virtual_time = true, .trace = round_up_on_cancel};
+    tg_result r = tg_run(rounding_main, NULL, &o);
+    int after = fegetround();
+    fesetround(FE_TONEAREST);
+    /* The timeout's TimeoutError, in the group. */
+    assert_non_null(r.error);
+    tg_error_unref(r.error);
+    /* The hook ran on the scheduler's side: tasks never saw its mode ... */
+    assert_int_equal(g_task_rounding, FE_TONEAREST);
+    /* ... a task keeps its own across switches ... */
+    assert_int_equal(g_other_rounding, FE_DOWNWARD);
+    /* ... and the side that called tg_run keeps what the hook set there. */
+    assert_int_equal(after, FE_UPWARD);
+    TG_TEST_ASSERT_NO_LEAKED_ERRORS();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -446,6 +563,8 @@ int main(void)
         cmocka_unit_test(test_sched_main_return_cancels_the_rest),
         cmocka_unit_test(test_sched_misuse_outside_a_task),
         cmocka_unit_test(test_sched_real_time_sleep_advances_clock),
+        cmocka_unit_test(test_sched_yield_loop_does_not_starve_a_timer),
+        cmocka_unit_test(test_sched_rounding_mode_stays_on_its_side),
         cmocka_unit_test(test_sched_random_is_seeded_per_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
