@@ -152,21 +152,27 @@ void tg__task_free_all(tg__run *run)
     run->task_free = NULL;
 }
 
-/* Records the outcome, asyncio's way, and queues the done callbacks. */
-static void task_finish(tg__run *run, tg_task *t, tg_result r)
+/* Records the outcome, asyncio's way, and queues the done callbacks.  The
+ * result comes as its two words, stored one by one: GCC copies a whole
+ * tg_result through a 16-byte load of what it just stored as two 8-byte
+ * halves, a store-forwarding stall on every task. */
+static void task_finish(tg__run *run, tg_task *t, void *value, tg_error *error)
 {
-    if (!r.error && t->must_cancel)
-        r = tg_raise(tg__cancelled_error()); /* cancelled right at the end */
+    if (!error && t->must_cancel) {
+        value = NULL;
+        error = tg__cancelled_error(); /* cancelled right at the end */
+    }
     t->must_cancel = false;
-    t->result = r;
+    t->result.value = value;
+    t->result.error = error;
     t->state = TG__TASK_DONE;
-    t->done_cancelled = tg__is_cancelled(r.error);
+    t->done_cancelled = tg__is_cancelled(error);
     if (t->last_cancel) {
         tg_error_unref(t->last_cancel);
         t->last_cancel = NULL;
     }
     run->tasks_not_done--;
-    tg__trace(run, r.error ? TG_EV_RAISE : TG_EV_RETURN, t, 0, r.error, NULL);
+    tg__trace(run, error ? TG_EV_RAISE : TG_EV_RETURN, t, 0, error, NULL);
     if (t->group) {
         /* Its steps are over: the handle now runs the done callbacks. */
         t->step.run = tg__task_done_callbacks;
@@ -176,7 +182,7 @@ static void task_finish(tg__run *run, tg_task *t, tg_result r)
 
 void tg__task_finish_unstarted(tg__run *run, tg_task *t, tg_error *err)
 {
-    task_finish(run, t, tg_raise(err));
+    task_finish(run, t, NULL, err);
 }
 
 void tg__task_done_callbacks(tg__handle *h)
@@ -192,7 +198,7 @@ static void task_entry(void *arg)
     tg__run *run = tg__current_run;
     tg__trace(run, TG_EV_START, t, 0, NULL, NULL);
     tg_result r = t->fn(t->arg);
-    task_finish(run, t, r);
+    task_finish(run, t, r.value, r.error);
     tg__fiber_yield(t->fiber, &run->sched_ctx, true);
 }
 
@@ -225,12 +231,12 @@ bool tg__task_start(tg__run *run, tg_task *t)
         tg_error *e = t->resume_error;
         t->resume_error = NULL;
         tg__trace(run, TG_EV_CANCELLED, t, 0, e, "before start");
-        task_finish(run, t, tg_raise(e));
+        task_finish(run, t, NULL, e);
         return false;
     }
     t->fiber = tg__fiber_get(&run->pool, task_entry, t);
     if (!t->fiber) {
-        task_finish(run, t, tg_raise(tg__error_oom()));
+        task_finish(run, t, NULL, tg__error_oom());
         return false;
     }
     t->fiber->task_id = (unsigned long long)t->id;
