@@ -11,6 +11,7 @@
 #define TG_POISON_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 
 #include <valgrind/memcheck.h>
 
@@ -28,9 +29,10 @@
 #define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
 #define LINK_OPEN(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
 #else
-/* A valgrind request is a dozen instructions even when valgrind is not
- * there, and errors are made and released by the thousand: ask once
- * whether it is. */
+/* A valgrind request is a dozen instructions and a stack frame for its
+ * arguments even when valgrind is not there, and errors are made and
+ * released by the thousand: ask once whether it is, and make the
+ * requests out of line (poison.c). */
 int tg__on_valgrind_slow(void);
 extern _Atomic int tg__on_valgrind_cached; /* -1 until asked */
 static inline int tg__on_valgrind(void)
@@ -39,20 +41,23 @@ static inline int tg__on_valgrind(void)
                                   memory_order_relaxed);
     return __builtin_expect(on < 0, 0) ? tg__on_valgrind_slow() : on;
 }
+void tg__valgrind_noaccess(const void *p, size_t n);
+void tg__valgrind_undefined(const void *p, size_t n);
+void tg__valgrind_defined(const void *p, size_t n);
 #define POISON(p, n)                                                         \
     do {                                                                     \
         if (tg__on_valgrind())                                               \
-            VALGRIND_MAKE_MEM_NOACCESS((p), (n));                            \
+            tg__valgrind_noaccess((p), (n));                                 \
     } while (0)
 #define UNPOISON(p, n)                                                       \
     do {                                                                     \
         if (tg__on_valgrind())                                               \
-            VALGRIND_MAKE_MEM_UNDEFINED((p), (n));                           \
+            tg__valgrind_undefined((p), (n));                                \
     } while (0)
 #define LINK_OPEN(p, n)                                                      \
     do {                                                                     \
         if (tg__on_valgrind())                                               \
-            VALGRIND_MAKE_MEM_DEFINED((p), (n));                             \
+            tg__valgrind_defined((p), (n));                                  \
     } while (0)
 #endif
 
