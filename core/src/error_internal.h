@@ -308,4 +308,13 @@ static inline tg_error *tg__error_ref(tg_error *e)
     return e;
 }
 
+/* tg_error_unref, with the common case inline: not the last reference. */
+static inline void tg__error_unref(tg_error *e)
+{
+    if (e && e->refs > 1)
+        e->refs--;
+    else
+        tg_error_unref(e);
+}
+
 #endif /* TG_ERROR_INTERNAL_H */

@@ -168,7 +168,7 @@ static void task_finish(tg__run *run, tg_task *t, void *value, tg_error *error)
     t->state = TG__TASK_DONE;
     t->done_cancelled = tg__is_cancelled(error);
     if (t->last_cancel) {
-        tg_error_unref(t->last_cancel);
+        tg__error_unref(t->last_cancel);
         t->last_cancel = NULL;
     }
     run->tasks_not_done--;
@@ -220,7 +220,8 @@ void tg__task_take_cancel(tg_task *t)
 {
     t->must_cancel = false;
     if (!tg__is_cancelled(t->resume_error)) {
-        tg_error_unref(t->resume_error);
+        if (t->resume_error)
+            tg_error_unref(t->resume_error);
         t->resume_error = tg__cancelled_error();
     }
 }
@@ -273,7 +274,7 @@ tg_error *tg__task_suspend(tg_task *t, tg__wait_cancel_fn cancel,
         t->last_cancel = NULL;
     }
     if (e && tg__is_cancelled(e)) {
-        t->last_cancel = tg_error_ref(e);
+        t->last_cancel = tg__error_ref(e);
         t->last_cancel_at = t->suspensions;
         tg__trace(run, TG_EV_CANCELLED, t, 0, e, what);
     } else {
