@@ -173,7 +173,7 @@ void tg__group_on_task_done(tg_group *g, tg_task *t)
     tg_error *e = t->result.error;
     if (!e)
         return;
-    g->errors[g->nerrors++] = tg_error_ref(e); /* slot reserved at spawn */
+    g->errors[g->nerrors++] = tg__error_ref(e); /* slot reserved at spawn */
 
     if (g->owner->state == TG__TASK_DONE) {
         fprintf(stderr,
@@ -269,7 +269,7 @@ tg_error *tg_group_exit(tg_group *g, tg_error *body_error)
             if (tg_error_is_group(result))
                 tg_error_from(result, NULL); /* "raise me from None" */
             for (size_t i = 0; i < g->nerrors; i++)
-                tg_error_unref(g->errors[i]);
+                tg__error_unref(g->errors[i]);
             g->nerrors = 0;
         }
     }
