@@ -47,33 +47,18 @@ tg_error *tg__error_cancelled_static(void)
     return &cancelled_error;
 }
 
-/* A new field of tg_error must be set in tg__error_alloc. */
+/* A new field of tg_error must be set in error_init. */
 _Static_assert(sizeof(void *) != 8 || sizeof(tg_error) == 104,
-               "tg_error changed: set the new field in tg__error_alloc");
+               "tg_error changed: set the new field in error_init");
 
-tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
-                          size_t msg_len, size_t n_members, size_t extra,
-                          tg__slab_arena *arena)
+/* Sets every field of a new error, one by one (a part reuses slab
+ * memory): zeroing the struct first compiles to a rep stos (GCC 12, -O2)
+ * that costs a split ~20% more than these stores.  The members, their
+ * types and the extra bytes are the caller's to fill in. */
+static inline void error_init(tg_error *e, const tg_error_type *type,
+                              const char *text, size_t n_members, bool small,
+                              tg__slab *slab)
 {
-    assert(!arena ||
-           (!msg && msg_len == 0 && extra == tg__part_extra(n_members)));
-    size_t members_size = n_members * 2 * sizeof(void *) + extra;
-    size_t size = tg__error_block_size(msg_len, n_members, extra);
-    tg__slab *slab = NULL;
-    bool small = !arena && size <= TG__ERROR_SMALL;
-    tg_error *e = arena   ? tg__slab_alloc(arena, size, &slab)
-                  : small ? tg__error_block_get()
-                          : tg__malloc(size);
-    if (!e)
-        return NULL;
-    char *text = (char *)e->members + members_size;
-    if (msg && msg_len)
-        memcpy(text, msg, msg_len);
-    text[msg_len] = '\0';
-    /* Every field, one by one (a part reuses slab memory): zeroing the
-     * struct first compiles to a rep stos (GCC 12, -O2) that costs a
-     * split ~20% more than these stores.  The members, their types and
-     * the extra bytes are the caller's to fill in. */
     e->type = type;
     e->refs = 1;
     e->n_members = (uint32_t)n_members;
@@ -94,6 +79,28 @@ tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
     e->cap_notes = 0;
     e->u.mark = 0;
     live_count++;
+}
+
+tg_error *tg__error_alloc(const tg_error_type *type, const char *msg,
+                          size_t msg_len, size_t n_members, size_t extra,
+                          tg__slab_arena *arena)
+{
+    assert(!arena ||
+           (!msg && msg_len == 0 && extra == tg__part_extra(n_members)));
+    size_t members_size = n_members * 2 * sizeof(void *) + extra;
+    size_t size = tg__error_block_size(msg_len, n_members, extra);
+    tg__slab *slab = NULL;
+    bool small = !arena && size <= TG__ERROR_SMALL;
+    tg_error *e = arena   ? tg__slab_alloc(arena, size, &slab)
+                  : small ? tg__error_block_get()
+                          : tg__malloc(size);
+    if (!e)
+        return NULL;
+    char *text = (char *)e->members + members_size;
+    if (msg && msg_len)
+        memcpy(text, msg, msg_len);
+    text[msg_len] = '\0';
+    error_init(e, type, text, n_members, small, slab);
     return e;
 }
 
@@ -104,26 +111,7 @@ tg_error *tg__error_new_leaf(const tg_error_type *type)
         return NULL;
     char *text = (char *)e->members;
     text[0] = '\0';
-    e->type = type;
-    e->refs = 1;
-    e->n_members = 0;
-    e->depth = 0;
-    e->line = 0;
-    e->suppress_context = false;
-    e->held = false;
-    e->owns_some = false;
-    e->small = true;
-    e->message = text;
-    e->file = NULL;
-    e->cause = NULL;
-    e->context = NULL;
-    e->pin = NULL;
-    e->slab = NULL;
-    e->notes = NULL;
-    e->n_notes = 0;
-    e->cap_notes = 0;
-    e->u.mark = 0;
-    live_count++;
+    error_init(e, type, text, 0, true, NULL);
     return e;
 }
 
