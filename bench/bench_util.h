@@ -1,8 +1,9 @@
 /*
  * bench_util.h -- what the benchmarks that time whole lab processes share:
  * a monotonic clock in ms, running a shell line or an argv (output kept
- * in a file or dropped), the median of samples, reading a file whole, and
- * finding the lab's root.  Header-only: each benchmark is one program.
+ * in a file or dropped), the median of samples, reading a file whole,
+ * finding the lab's root, and the compile and link every lab benchmark
+ * compares with.  Header-only: each benchmark is one program.
  */
 #ifndef BENCH_UTIL_H
 #define BENCH_UTIL_H
@@ -132,6 +133,42 @@ static inline int exercise_paths(const char *bench, const char *root,
     fprintf(stderr, "%s: build/lab, %s or its probe is missing: run make\n",
             bench, sol);
     return -1;
+}
+
+/* The floor the lab is measured against: the compile of exercise id's
+ * file into obj and the link of obj with its probe into exe, which any
+ * grader must do, and nothing else. */
+typedef struct floor_cmd {
+    char inc_tg[PATH_MAX + 32], inc_sup[PATH_MAX + 32], inc_ex[PATH_MAX + 300];
+    char libprobe[PATH_MAX + 32], libworld[PATH_MAX + 32];
+    char libtg[PATH_MAX + 32];
+    char *cc[16], *ld[16];
+} floor_cmd;
+
+static inline void floor_cmd_init(floor_cmd *f, const char *root,
+                                  const char *id, char *file, char *obj,
+                                  char *exe, char *probe)
+{
+    const char *slash = strrchr(id, '/');
+    snprintf(f->inc_tg, sizeof f->inc_tg, "-I%s/core/include", root);
+    snprintf(f->inc_sup, sizeof f->inc_sup, "-I%s/exercises/support", root);
+    snprintf(f->inc_ex, sizeof f->inc_ex, "-I%s/exercises/%.*s", root,
+             (int)(slash ? slash - id : 0), id);
+    snprintf(f->libprobe, sizeof f->libprobe, "%s/build/checks/libprobe.a",
+             root);
+    snprintf(f->libworld, sizeof f->libworld,
+             "%s/build/exercises/libworld.a", root);
+    snprintf(f->libtg, sizeof f->libtg, "%s/build/libtg.a", root);
+    char *cc[] = {"cc",       "-std=c11",  "-D_GNU_SOURCE", "-Wall",
+                  "-Wextra",  "-O1",       "-g",            "-pipe",
+                  f->inc_tg,  f->inc_sup,  f->inc_ex,       "-c",
+                  file,       "-o",        obj,             NULL};
+    char *ld[] = {"cc",        "-o",       exe,         obj,
+                  probe,       f->libprobe, f->libworld, f->libtg,
+                  "-Wl,--as-needed", "-luv", "-ljansson", "-lm",
+                  "-lpthread", NULL};
+    memcpy(f->cc, cc, sizeof cc);
+    memcpy(f->ld, ld, sizeof ld);
 }
 
 #endif /* BENCH_UTIL_H */

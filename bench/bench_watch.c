@@ -137,24 +137,10 @@ int main(int argc, char **argv)
     snprintf(file, sizeof file, "%s/tree/exercises/%s.c", dir, id);
     snprintf(obj, sizeof obj, "%s/floor/learner.o", dir);
     snprintf(exe, sizeof exe, "%s/floor/probe", dir);
-    char inc_ex[PATH_MAX + 300], inc_tg[PATH_MAX + 32], inc_sup[PATH_MAX + 32];
-    snprintf(inc_tg, sizeof inc_tg, "-I%s/core/include", root);
-    snprintf(inc_sup, sizeof inc_sup, "-I%s/exercises/support", root);
-    snprintf(inc_ex, sizeof inc_ex, "-I%s/exercises/%.*s", root, tlen, id);
-    char libprobe[PATH_MAX + 32], libworld[PATH_MAX + 32], libtg[PATH_MAX + 32];
-    snprintf(libprobe, sizeof libprobe, "%s/build/checks/libprobe.a", root);
-    snprintf(libworld, sizeof libworld, "%s/build/exercises/libworld.a", root);
-    snprintf(libtg, sizeof libtg, "%s/build/libtg.a", root);
     /* The floor, exactly as bench_check measures it. */
-    char *cc[] = {
-        "cc",    "-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-O1", "-g",
-        "-pipe", inc_tg,     inc_sup,         inc_ex,  "-c",      file,  "-o",
-        obj,     NULL};
-    char *ld[] = {"cc",        "-o",        exe,
-                  obj,         probe,       libprobe,
-                  libworld,    libtg,       "-Wl,--as-needed",
-                  "-luv",      "-ljansson", "-lm",
-                  "-lpthread", NULL};
+    static floor_cmd floor_run;
+    floor_cmd_init(&floor_run, root, id, file, obj, exe, probe);
+    char **cc = floor_run.cc, **ld = floor_run.ld;
 
     /* The watcher, on a pipe: plain output. */
     int out[2];
