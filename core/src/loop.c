@@ -69,12 +69,8 @@ void tg_get_stats(tg_stats *out)
  * one FETCH_STACK_AHEAD places on (whose task struct is in cache by
  * then).  Thousands of tasks do not fit in cache; memory latency is
  * hidden only if the fetches start several handles early. */
-#ifndef FETCH_TASK_AHEAD
 #define FETCH_TASK_AHEAD 8
-#endif
-#ifndef FETCH_STACK_AHEAD
 #define FETCH_STACK_AHEAD 4
-#endif
 
 /* Runs the handles queued before this call; later ones wait their turn. */
 static void run_batch(tg__run *run)

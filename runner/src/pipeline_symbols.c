@@ -288,6 +288,16 @@ static bool valid_symbol_name(const char *s)
     return true;
 }
 
+/* The line *p starts (its length, without the newline, in *len), and
+ * moves *p to the next one. */
+static const char *next_line(const char **p, size_t *len)
+{
+    const char *line = *p, *nl = strchr(line, '\n');
+    *len = nl ? (size_t)(nl - line) : strlen(line);
+    *p = nl ? nl + 1 : line + *len;
+    return line;
+}
+
 /* Tokenises a line into at most max fields; returns the count, or -1 when
  * a field does not fit. */
 static int fields(const char *line, size_t n, char out[][256], int max)
@@ -591,10 +601,8 @@ bool pipeline__symbols_check(const char *out, const char *const *functions,
     enum { NONE, SECTIONS, SYMBOLS } part = NONE;
     bool saw_sections = false, saw_symbols = false, unreadable = false;
     for (const char *p = out; *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        const char *line = p;
-        p = nl ? nl + 1 : p + n;
+        size_t n;
+        const char *line = next_line(&p, &n);
         if (n >= 16 && strncmp(line, "Section Headers:", 16) == 0) {
             part = SECTIONS;
             saw_sections = true;
@@ -708,10 +716,8 @@ char **pipeline__symbols_needed(const char *out, size_t *n, bool *unexported)
     char **names = malloc(cap * sizeof *names);
     bool symbols = false;
     for (const char *p = out; names && *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        const char *line = p;
-        p = nl ? nl + 1 : p + len;
+        size_t len;
+        const char *line = next_line(&p, &len);
         if (len >= 13 && strncmp(line, "Symbol table ", 13) == 0) {
             symbols = true;
             continue;
